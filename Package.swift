@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "grokmirror-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "grok-manifest", targets: ["grok-manifest"]),
+        .executable(name: "grok-pull", targets: ["grok-pull"]),
+        .executable(name: "grok-fsck", targets: ["grok-fsck"]),
+        .library(name: "GrokKit", targets: ["GrokKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "GrokKit",
+            dependencies: [
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "grok-manifest",
+            dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "grok-pull",
+            dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "grok-fsck",
+            dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "GrokKitTests", dependencies: ["GrokKit"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["GrokKit", "grok-manifest"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,181 @@
+import Glibc
+
+/// A loaded `grokmirror.conf`: typed, interpolated values with the
+/// contract's defaults. Errors name the file, section and key.
+public struct GrokConfig: Sendable {
+    public let path: String
+    public let document: IniDocument
+    /// The config file's mtime: a change forces grok-pull to a full check.
+    public let lastModified: Int
+
+    // MARK: Loading
+
+    public static func load(path: String) throws(ConfigError) -> GrokConfig {
+        guard FileSystem.exists(path) else { throw .missingFile(path: path) }
+        guard let bytes = FileSystem.read(path) else { throw .unreadable(path: path, reason: FileSystem.errorDescription()) }
+        let config = try GrokConfig(text: String(decoding: bytes, as: UTF8.self), path: path, lastModified: FileSystem.modificationTime(path) ?? 0)
+        try config.validateToplevel()
+        return config
+    }
+
+    /// Parses config text without touching the filesystem (toplevel is not
+    /// checked); `load(path:)` is what the tools use.
+    public init(text: String, path: String, lastModified: Int = 0) throws(ConfigError) {
+        var document = try IniDocument(parsing: text, path: path)
+        guard document.hasSection("core") else { throw .missingSection(path: path, section: "core") }
+        func coreValue(_ key: String) throws(ConfigError) -> String? {
+            guard let raw = document.rawValue(section: "core", key: key) else { return nil }
+            return try ExtendedInterpolation.expand(raw, section: "core", key: key, in: document, path: path)
+        }
+        // Resolve toplevel first: objstore and manifest default relative to it.
+        guard let rawTop = try coreValue("toplevel"), !rawTop.isEmpty else {
+            throw .missingKey(path: path, section: "core", key: "toplevel")
+        }
+        let toplevel = PathUtilities.realpath(Self.expandUser(rawTop))
+        document.setRawValue(toplevel.replacingDollars(), section: "core", key: "toplevel")
+        if try coreValue("objstore")?.isEmpty ?? true {
+            document.setRawValue(PathUtilities.join(toplevel, "objstore").replacingDollars(), section: "core", key: "objstore")
+        }
+        if try coreValue("manifest")?.isEmpty ?? true {
+            document.setRawValue(PathUtilities.join(toplevel, "manifest.js.gz").replacingDollars(), section: "core", key: "manifest")
+        }
+        self.path = path
+        self.lastModified = lastModified
+        self.document = document
+    }
+
+    private func validateToplevel() throws(ConfigError) {
+        let top = core.toplevel
+        guard FileSystem.isDirectory(top) else { throw .toplevel(path: path, toplevel: top, reason: "does not exist or is not a directory") }
+        guard access(top, W_OK) == 0 else { throw .toplevel(path: path, toplevel: top, reason: "is not writable") }
+    }
+
+    static func expandUser(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        guard let home = getenv("HOME").map({ String(cString: $0) }) else { return path }
+        return home + path.dropFirst()
+    }
+
+    // MARK: Typed access
+
+    public func hasSection(_ section: String) -> Bool { document.hasSection(section) }
+
+    /// The interpolated value, or nil when the key (or section) is absent.
+    public func string(_ section: String, _ key: String) throws(ConfigError) -> String? {
+        guard document.hasSection(section), let raw = document.rawValue(section: section, key: key) else { return nil }
+        return try ExtendedInterpolation.expand(raw, section: section, key: key, in: document, path: path)
+    }
+
+    public func string(_ section: String, _ key: String, default fallback: String) throws(ConfigError) -> String {
+        try string(section, key) ?? fallback
+    }
+
+    /// configparser's booleans: 1/yes/true/on and 0/no/false/off.
+    public func bool(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
+        guard let value = try string(section, key) else { return fallback }
+        switch value.lowercased() {
+        case "1", "yes", "true", "on": return true
+        case "0", "no", "false", "off": return false
+        default: throw .badValue(path: path, section: section, key: key, value: value, expected: "yes/no, true/false, on/off or 1/0")
+        }
+    }
+
+    public func int(_ section: String, _ key: String, default fallback: Int) throws(ConfigError) -> Int {
+        guard let value = try string(section, key), !value.isEmpty else { return fallback }
+        guard let number = Int(value.trimmingWhitespace()) else {
+            throw .badValue(path: path, section: section, key: key, value: value, expected: "a whole number")
+        }
+        return number
+    }
+
+    /// A multi-line value as its non-empty lines (globs, hooks, flags).
+    public func lines(_ section: String, _ key: String) throws(ConfigError) -> [String] {
+        guard let value = try string(section, key) else { return [] }
+        return value.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    public func globs(_ section: String, _ key: String) throws(ConfigError) -> [Glob] {
+        try lines(section, key).map(Glob.init)
+    }
+
+    // MARK: [core]
+
+    public struct Core: Sendable {
+        public let toplevel: String
+        public let manifest: String
+        public let objstore: String
+        public let log: String?
+        public let debug: Bool
+        public let objstoreUsesPlumbing: Bool
+        public let privateRepos: [Glob]
+    }
+
+    /// `[core]`, whose toplevel/manifest/objstore were resolved at load.
+    public var core: Core {
+        // These keys were rewritten to plain paths by init, so they cannot fail.
+        let toplevel = (try? string("core", "toplevel")) ?? "/"
+        return Core(
+            toplevel: toplevel,
+            manifest: (try? string("core", "manifest")) ?? PathUtilities.join(toplevel, "manifest.js.gz"),
+            objstore: (try? string("core", "objstore")) ?? PathUtilities.join(toplevel, "objstore"),
+            log: ((try? string("core", "log")) ?? nil).flatMap { $0.isEmpty ? nil : Self.expandUser($0) },
+            debug: ((try? string("core", "loglevel")) ?? nil)?.lowercased() == "debug",
+            objstoreUsesPlumbing: (try? bool("core", "objstore_uses_plumbing", default: false)) ?? false,
+            privateRepos: (try? globs("core", "private")) ?? []
+        )
+    }
+
+    /// Checks every value the tools read, so that a bad one is reported at
+    /// startup with its location instead of halfway through a run.
+    public func validate() throws(ConfigError) {
+        for section in document.sectionNames {
+            for key in knownKeys[section] ?? [] { _ = try string(section, key) }
+        }
+        _ = try bool("core", "objstore_uses_plumbing", default: false)
+        _ = try manifestSettings()
+    }
+
+    private var knownKeys: [String: [String]] {
+        [
+            "core": ["toplevel", "manifest", "objstore", "log", "loglevel", "objstore_uses_plumbing", "private"],
+            "manifest": ["pretty", "ignore", "fetch_objstore", "check_export_ok"],
+            "remote": ["site", "manifest", "manifest_command", "preload_bundle_url"],
+            "pull": ["projectslist", "projectslist_trimtop", "projectslist_symlinks", "post_update_hook",
+                     "post_clone_complete_hook", "post_work_complete_hook", "purge", "nopurge", "purgeprotect",
+                     "default_owner", "remotename", "pull_threads", "retries", "include", "exclude", "ffonly",
+                     "refresh", "socket"],
+            "fsck": ["frequency", "statusfile", "ignore_errors", "reclone_on_errors", "repack", "extra_repack_flags",
+                     "extra_repack_flags_full", "commitgraph", "prune", "precious", "baselines", "islandcores",
+                     "obstrepo_merge_strategy", "preload_bundle_outdir", "report_to", "report_from",
+                     "report_subject", "report_mailhost"],
+        ]
+    }
+
+    // MARK: [manifest]
+
+    public struct ManifestSettings: Sendable, Equatable {
+        public var pretty = false
+        public var ignore: [Glob] = []
+        public var fetchObjstore = false
+        public var checkExportOK = false
+    }
+
+    public func manifestSettings() throws(ConfigError) -> ManifestSettings {
+        ManifestSettings(
+            pretty: try bool("manifest", "pretty", default: false),
+            ignore: try globs("manifest", "ignore"),
+            fetchObjstore: try bool("manifest", "fetch_objstore", default: false),
+            checkExportOK: try bool("manifest", "check_export_ok", default: false)
+        )
+    }
+}
+
+extension String {
+    /// Escapes `$` so a resolved path stored back into the document is not
+    /// interpolated a second time.
+    fileprivate func replacingDollars() -> String {
+        var out = ""
+        for character in self { out += character == "$" ? "$$" : String(character) }
+        return out
+    }
+}

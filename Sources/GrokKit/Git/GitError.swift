@@ -1,0 +1,16 @@
+/// Why a git invocation did not produce a result.
+public enum GitError: Error, CustomStringConvertible {
+    case launchFailed(command: String, reason: String)
+    case timedOut(command: String, seconds: Int)
+    case killedBySignal(command: String, signal: Int32)
+    case outputTooLarge(command: String)
+
+    public var description: String {
+        switch self {
+        case .launchFailed(let command, let reason): return "cannot run \(command): \(reason)"
+        case .timedOut(let command, let seconds): return "\(command) did not finish within \(seconds)s and was killed"
+        case .killedBySignal(let command, let signal): return "\(command) was killed by signal \(signal)"
+        case .outputTooLarge(let command): return "\(command) produced more output than expected"
+        }
+    }
+}

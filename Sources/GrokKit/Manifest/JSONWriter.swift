@@ -1,0 +1,94 @@
+/// Serializes `JSONValue`s the way Python's `json.dumps` does (ASCII only,
+/// `", "`/`": "` separators when compact; indent 2 with sorted keys when
+/// pretty), so manifests we write look like grokmirror's.
+public struct JSONWriter {
+    public enum Style: Sendable { case compact, pretty }
+
+    private var out: [UInt8] = []
+    private let style: Style
+
+    private init(style: Style, capacity: Int) {
+        self.style = style
+        out.reserveCapacity(capacity)
+    }
+
+    public static func serialize(_ value: JSONValue, style: Style, capacityHint: Int = 1024) -> [UInt8] {
+        var writer = JSONWriter(style: style, capacity: capacityHint)
+        writer.write(value, indent: 0)
+        return writer.out
+    }
+
+    private mutating func append(_ literal: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    private mutating func newline(indent: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: indent))
+    }
+
+    private mutating func write(_ value: JSONValue, indent: Int) {
+        switch value {
+        case .null: append("null")
+        case .bool(let flag): flag ? append("true") : append("false")
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let text): writeString(text)
+        case .array(let items):
+            if items.isEmpty { append("[]"); return }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { style == .pretty ? append(",") : append(", ") }
+                if style == .pretty { newline(indent: indent + 2) }
+                write(item, indent: indent + 2)
+            }
+            if style == .pretty { newline(indent: indent) }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            if object.isEmpty { append("{}"); return }
+            out.append(UInt8(ascii: "{"))
+            let keys = style == .pretty ? object.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : object.keys
+            for (index, key) in keys.enumerated() {
+                if index > 0 { style == .pretty ? append(",") : append(", ") }
+                if style == .pretty { newline(indent: indent + 2) }
+                writeString(key)
+                append(": ")
+                write(object[key]!, indent: indent + 2)
+            }
+            if style == .pretty { newline(indent: indent) }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private mutating func writeUnicodeEscape(_ unit: UInt16) {
+        append("\\u")
+        for shift in stride(from: 12, through: 0, by: -4) {
+            out.append(Self.hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+        }
+    }
+
+    private mutating func writeString(_ text: String) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": append("\\\"")
+            case "\\": append("\\\\")
+            case "\n": append("\\n")
+            case "\r": append("\\r")
+            case "\t": append("\\t")
+            case "\u{08}": append("\\b")
+            case "\u{0C}": append("\\f")
+            default:
+                if scalar.value < 0x20 {
+                    writeUnicodeEscape(UInt16(scalar.value))
+                } else if scalar.value < 0x80 {
+                    out.append(UInt8(scalar.value))
+                } else {
+                    for unit in String(scalar).utf16 { writeUnicodeEscape(unit) }
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

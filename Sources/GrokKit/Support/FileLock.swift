@@ -1,0 +1,63 @@
+import Glibc
+
+/// An exclusive `lockf` lock on a lock file, the primitive grokmirror uses
+/// for manifests (`.<name>.lock`) and repositories (`.<repo>.git.lock`), so
+/// our tools and the reference exclude each other.
+public final class FileLock: @unchecked Sendable {
+    public enum Error: Swift.Error, CustomStringConvertible {
+        case cannotOpen(String, String)
+        case cannotLock(String, String)
+        public var description: String {
+            switch self {
+            case .cannotOpen(let path, let why): return "cannot open lock file \(path): \(why)"
+            case .cannotLock(let path, let why): return "cannot lock \(path): \(why)"
+            }
+        }
+    }
+
+    public let path: String
+    private var fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    /// The lock file grokmirror uses for `target`: `<dir>/.<basename>.lock`.
+    public static func lockPath(for target: String) -> String {
+        PathUtilities.join(PathUtilities.dirname(target), "." + PathUtilities.basename(target) + ".lock")
+    }
+
+    /// Blocks until the lock on `target` is held.
+    public static func acquire(for target: String) throws(Error) -> FileLock {
+        try open(target, blocking: true)!
+    }
+
+    /// Returns nil at once when another process holds the lock.
+    public static func tryAcquire(for target: String) throws(Error) -> FileLock? {
+        try open(target, blocking: false)
+    }
+
+    private static func open(_ target: String, blocking: Bool) throws(Error) -> FileLock? {
+        let path = lockPath(for: target)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw .cannotOpen(path, FileSystem.errorDescription()) }
+        while lockf(fd, blocking ? F_LOCK : F_TLOCK, 0) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            close(fd)
+            if !blocking && (code == EAGAIN || code == EACCES) { return nil }
+            throw .cannotLock(path, FileSystem.errorDescription(code))
+        }
+        return FileLock(path: path, fd: fd)
+    }
+
+    public func release() {
+        guard fd >= 0 else { return }
+        _ = lockf(fd, F_ULOCK, 0)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}

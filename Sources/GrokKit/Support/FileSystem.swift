@@ -1,0 +1,113 @@
+import Glibc
+
+/// The few filesystem queries and reads the tools make, as thin wrappers
+/// over POSIX calls: Foundation's FileManager costs far more per call, and
+/// the walk over thousands of repositories is dominated by these.
+public enum FileSystem {
+    public enum Kind: Sendable { case missing, file, directory, symlink, other }
+
+    /// The kind of `path` without following a final symlink.
+    public static func kind(_ path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        return kind(of: info.st_mode)
+    }
+
+    /// The kind of what `path` resolves to.
+    public static func resolvedKind(_ path: String) -> Kind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        return kind(of: info.st_mode)
+    }
+
+    private static func kind(of mode: mode_t) -> Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func isDirectory(_ path: String) -> Bool { resolvedKind(path) == .directory }
+    public static func isFile(_ path: String) -> Bool { resolvedKind(path) == .file }
+    public static func isSymlink(_ path: String) -> Bool { kind(path) == .symlink }
+
+    public static func modificationTime(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_mtim.tv_sec)
+    }
+
+    /// The whole content of a regular file, or nil when it cannot be read.
+    public static func read(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+            if result.count > limit { return nil }
+        }
+    }
+
+    public static func readString(_ path: String) -> String? {
+        read(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Names in a directory, without `.` and `..`, in readdir order.
+    public static func listDirectory(_ path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Writes a small file in place (marker files such as
+    /// `grokmirror.fingerprint`, which grokmirror also writes in place).
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return writeAll(fd, bytes)
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += count
+        }
+        return true
+    }
+
+    public static func errorDescription(_ code: Int32 = errno) -> String {
+        String(cString: strerror(code))
+    }
+
+    public static func currentUmask() -> mode_t {
+        let mask = umask(0)
+        umask(mask)
+        return mask
+    }
+}

@@ -1,0 +1,2 @@
+import GrokKit
+print(GrokVersion.versionString)
