@@ -1,0 +1,46 @@
+import Glibc
+import Synchronization
+
+/// A single self-rewriting status line on stderr for long runs, shown only
+/// when stderr is a terminal. Log messages printed meanwhile clear it first,
+/// so the two never interleave.
+public final class ProgressLine: Sendable {
+    public static let shared = ProgressLine()
+
+    private let isTerminal = isatty(2) == 1
+    private struct State { var visible = false; var lastDraw: Double = 0 }
+    private let state = Mutex(State())
+
+    /// Redraws at most ten times a second.
+    public func update(_ text: @autoclosure () -> String) {
+        guard isTerminal else { return }
+        let line = text()
+        state.withLock { state in
+            let now = Self.monotonicSeconds()
+            guard now - state.lastDraw >= 0.1 else { return }
+            state.lastDraw = now
+            _ = FileSystem.writeAll(2, Array("\r\u{1B}[K\(line)".utf8))
+            state.visible = true
+        }
+    }
+
+    public func clear() {
+        guard isTerminal else { return }
+        state.withLock { state in
+            if state.visible { _ = FileSystem.writeAll(2, Array("\r\u{1B}[K".utf8)) }
+            state.visible = false
+            state.lastDraw = 0
+        }
+    }
+
+    func interrupt(_ body: () -> Void) {
+        clear()
+        body()
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

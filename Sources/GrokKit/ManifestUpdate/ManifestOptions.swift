@@ -1,0 +1,94 @@
+/// Everything one grok-manifest run needs, after merging the command line
+/// over the config file (command-line values win, as in grokmirror).
+public struct ManifestOptions: Sendable {
+    public var manifestPath: String
+    public var toplevel: String
+    public var logFile: String? = nil
+    public var debug = false
+    public var useNow = false
+    public var checkExportOK = false
+    public var purge = false
+    public var remove = false
+    public var pretty = false
+    public var ignorePaths: [Glob] = []
+    public var ignoreRefs: [Glob] = []
+    public var waitForManifest = false
+    public var verbose = false
+    public var paths: [String] = []
+
+    public init(manifestPath: String, toplevel: String) {
+        self.manifestPath = manifestPath
+        self.toplevel = toplevel
+    }
+
+    /// The values the command line leaves open, in the forms it can give them.
+    public struct CommandLine: Sendable {
+        public var configPath: String? = nil
+        public var manifestPath: String? = nil
+        public var toplevel: String? = nil
+        public var logFile: String? = nil
+        public var useNow = false
+        public var checkExportOK = false
+        public var purge = false
+        public var remove = false
+        public var pretty = false
+        public var ignorePaths: [String] = []
+        public var ignoreRefs: [String] = []
+        public var waitForManifest = false
+        public var verbose = false
+        public var paths: [String] = []
+        public init() {}
+    }
+
+    public enum ResolutionError: Error, CustomStringConvertible {
+        case config(ConfigError)
+        case usage(String)
+        public var description: String {
+            switch self {
+            case .config(let error): return error.description
+            case .usage(let message): return message
+            }
+        }
+    }
+
+    /// Merges the command line over the config file (when one is given).
+    public static func resolve(_ cli: CommandLine) throws(ResolutionError) -> ManifestOptions {
+        var manifestPath = cli.manifestPath
+        var toplevel = cli.toplevel
+        var logFile = cli.logFile
+        var debug = false
+        var settings = GrokConfig.ManifestSettings()
+        if let configPath = cli.configPath {
+            do {
+                let config = try GrokConfig.load(path: configPath)
+                try config.validate()
+                let core = config.core
+                manifestPath = manifestPath ?? core.manifest
+                toplevel = toplevel ?? core.toplevel
+                logFile = logFile ?? core.log
+                debug = core.debug
+                settings = try config.manifestSettings()
+            } catch {
+                throw .config(error)
+            }
+        }
+        guard let manifestPath, !manifestPath.isEmpty else { throw .usage("You must provide the path to the manifest file (-m or --cfgfile)") }
+        guard let toplevel, !toplevel.isEmpty else { throw .usage("You must provide the toplevel path (-t or --cfgfile)") }
+        if cli.waitForManifest && cli.paths.isEmpty { throw .usage("--wait-for-manifest only makes sense when paths are passed") }
+        if cli.remove && cli.paths.isEmpty { throw .usage("--remove needs the paths to remove") }
+        var options = ManifestOptions(manifestPath: PathUtilities.absolute(manifestPath), toplevel: PathUtilities.realpath(toplevel))
+        options.logFile = logFile
+        options.debug = debug
+        options.useNow = cli.useNow
+        options.checkExportOK = cli.checkExportOK || settings.checkExportOK
+        options.purge = cli.purge
+        options.remove = cli.remove
+        options.pretty = cli.pretty || settings.pretty
+        options.ignorePaths = cli.ignorePaths.isEmpty ? settings.ignore : cli.ignorePaths.map(Glob.init)
+        options.ignoreRefs = cli.ignoreRefs.map(Glob.init)
+        options.waitForManifest = cli.waitForManifest
+        options.verbose = cli.verbose
+        options.paths = cli.paths
+        return options
+    }
+}

@@ -1,0 +1,23 @@
+/// Which repositories a grok-manifest run looks at, decided from the
+/// arguments alone (pure: no disk access), so the rules are unit-testable.
+public enum ManifestTargets {
+    /// grokmirror walks the whole tree when asked to purge, when no paths
+    /// were given, or when the manifest is empty or was unreadable (so a
+    /// lost manifest is regenerated instead of shrinking to one entry).
+    public static func needsFullWalk(purge: Bool, paths: [String], manifestIsEmpty: Bool) -> Bool {
+        purge || paths.isEmpty || manifestIsEmpty
+    }
+
+    /// The manifest key of a full path: `/` + its path relative to toplevel;
+    /// nil when it lies outside toplevel.
+    public static func gitdir(of fullpath: String, toplevel: String) -> String? {
+        let path = PathUtilities.normalize(fullpath)
+        guard path != toplevel, PathUtilities.isInside(path, root: toplevel) else { return nil }
+        return "/" + PathUtilities.relative(path, to: toplevel)
+    }
+
+    /// Entries a full walk drops: those whose repository it did not find.
+    public static func vanished(in manifest: Manifest, found: Set<String>) -> Set<String> {
+        Set(manifest.gitdirs.filter { !found.contains($0) })
+    }
+}

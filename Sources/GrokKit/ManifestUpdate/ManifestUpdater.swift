@@ -1,0 +1,343 @@
+import Glibc
+import Logging
+
+/// One grok-manifest run: lock the manifest, read it, walk or take the given
+/// paths, fold each repository's state in, write it back atomically.
+public struct ManifestUpdater: Sendable {
+    public let options: ManifestOptions
+    public let logger: Logger
+    public let git: GitRunner
+    /// How many repositories are read at once (mostly waiting on git).
+    public let concurrency: Int
+
+    public init(options: ManifestOptions, logger: Logger, git: GitRunner = GitRunner(), concurrency: Int? = nil) {
+        self.options = options
+        self.logger = logger
+        self.git = git
+        self.concurrency = concurrency ?? max(2, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    public enum ExitStatus: Int32, Sendable {
+        case success = 0
+        case failure = 1
+        case usage = 2
+    }
+
+    /// A path the run was asked about, classified.
+    enum Candidate: Sendable, Equatable {
+        case repository(fullpath: String, gitdir: String)
+        case symlink(path: String, gitdir: String)
+    }
+
+    private struct Failure: Error { let message: String }
+
+    public func run() async -> ExitStatus {
+        let started = ContinuousClock.now
+        let toplevel = options.toplevel
+        let manifestFile = ManifestFile(path: options.manifestPath)
+        async let inheritedOwner = RepoInfoReader.loadInheritedOwner(git: git)
+
+        let manifestDirectory = PathUtilities.dirname(manifestFile.path)
+        if !FileSystem.isDirectory(manifestDirectory) { _ = mkdirRecursive(manifestDirectory) }
+        var lock: FileLock
+        do { lock = try FileLock.acquire(for: manifestFile.path) } catch {
+            logger.critical("\(error.description)")
+            return .failure
+        }
+        defer { lock.release() }
+
+        if options.waitForManifest {
+            while !manifestFile.exists {
+                logger.info(" manifest: manifest does not exist yet, waiting ...")
+                lock.release()
+                try? await Task.sleep(for: .seconds(1))
+                do { lock = try FileLock.acquire(for: manifestFile.path) } catch {
+                    logger.critical("\(error.description)")
+                    return .failure
+                }
+            }
+        }
+
+        var manifest: Manifest
+        do {
+            if !manifestFile.exists { logger.info(" manifest: no local manifest, assuming initial run") }
+            manifest = try manifestFile.read()
+        } catch let error {
+            switch error {
+            case .undecodable:
+                logger.critical("Unable to parse \(manifestFile.path), will regenerate (\(error.description))")
+                manifest = Manifest()
+            case .unreadable:
+                logger.critical("\(error.description)")
+                return .failure
+            }
+        }
+        let useNow = options.useNow && !manifest.isEmpty
+
+        if options.remove {
+            remove(options.paths, from: &manifest)
+            return write(manifest, to: manifestFile) ? .success : .failure
+        }
+
+        var candidates: [Candidate] = []
+        var foundByWalk: Set<String>? = nil
+        if ManifestTargets.needsFullWalk(purge: options.purge, paths: options.paths, manifestIsEmpty: manifest.isEmpty) {
+            logger.info("   search: finding all repos in \(toplevel)")
+            let walker = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true)
+            for fullpath in walker.findAll(under: toplevel) {
+                guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: toplevel) else { continue }
+                candidates.append(FileSystem.isSymlink(fullpath) ? .symlink(path: fullpath, gitdir: gitdir) : .repository(fullpath: fullpath, gitdir: gitdir))
+            }
+            let found = Set(candidates.map(\.gitdir))
+            foundByWalk = found
+            for gitdir in ManifestTargets.vanished(in: manifest, found: found).sorted() {
+                logger.info(" manifest: purged \(gitdir) (gone)")
+            }
+            manifest.remove(ManifestTargets.vanished(in: manifest, found: found))
+        }
+        if !manifest.isEmpty && !options.paths.isEmpty {
+            do { candidates += try classify(options.paths, toplevel: toplevel, excluding: Set(candidates.map(\.gitdir))) } catch {
+                logger.critical("\(error.message)")
+                logger.critical("Manifest \(manifestFile.path) left untouched.")
+                return .failure
+            }
+        }
+
+        if options.checkExportOK {
+            candidates = candidates.filter { candidate in
+                let path = candidate.path
+                if FileSystem.exists(path + "/" + MarkerFile.exportOK) { return true }
+                if manifest.contains(candidate.gitdir) {
+                    logger.info(" manifest: removed \(candidate.gitdir) (no longer exported)")
+                    manifest[candidate.gitdir] = nil
+                }
+                return false
+            }
+        }
+
+        let repositories = candidates.compactMap { candidate -> (String, String)? in
+            if case .repository(let fullpath, let gitdir) = candidate { return (fullpath, gitdir) }
+            return nil
+        }
+        let reader = RepoInfoReader(git: git, inheritedOwner: await inheritedOwner)
+        let infos: [RepoInfo?]
+        do {
+            infos = try await readAll(repositories, manifest: manifest, reader: reader, useNow: useNow)
+        } catch {
+            logger.critical("\(error.message)")
+            logger.critical("Manifest \(manifestFile.path) left untouched.")
+            return .failure
+        }
+        for ((fullpath, gitdir), info) in zip(repositories, infos) {
+            guard let info else {
+                logger.info(" manifest: ignored \(gitdir) (no heads)")
+                continue
+            }
+            await fold(info, fullpath: fullpath, gitdir: gitdir, into: &manifest)
+        }
+
+        let symlinks = candidates.compactMap { candidate -> (String, String)? in
+            if case .symlink(let path, let gitdir) = candidate { return (path, gitdir) }
+            return nil
+        }
+        if let foundByWalk { pruneSymlinks(in: &manifest, keeping: foundByWalk) }
+        for (path, gitdir) in symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
+
+        guard write(manifest, to: manifestFile) else { return .failure }
+        lock.release()
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if candidates.count > 1 {
+            logger.info("Updated \(candidates.count) records in \(Int(seconds))s")
+        } else {
+            logger.info("Done in \(String(format2: seconds))s")
+        }
+        return .success
+    }
+
+    // MARK: Steps
+
+    /// Hook-mode paths: each must be a repository (or a symlink to one)
+    /// inside toplevel; anything else fails the run before any change.
+    private func classify(_ paths: [String], toplevel: String, excluding known: Set<String>) throws(Failure) -> [Candidate] {
+        var result: [Candidate] = []
+        var seen = known
+        for given in paths {
+            let absolute = PathUtilities.absolute(given)
+            let resolved = PathUtilities.realpath(absolute)
+            let isLink = absolute != resolved && FileSystem.isSymlink(absolute)
+            let path = isLink ? absolute : resolved
+            guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else {
+                throw Failure(message: "Error opening \(given): it is not inside toplevel \(toplevel).")
+            }
+            guard BareRepository.isBare(path) else {
+                throw Failure(message: "Error opening \(given). Make sure it is a bare git repository.")
+            }
+            guard seen.insert(gitdir).inserted else { continue }
+            result.append(isLink ? .symlink(path: path, gitdir: gitdir) : .repository(fullpath: path, gitdir: gitdir))
+        }
+        return result
+    }
+
+    /// Reads every repository, at most `concurrency` at a time, returning
+    /// results in input order.
+    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader, useNow: Bool) async throws(Failure) -> [RepoInfo?] {
+        let now = Int(time(nil))
+        let ignoreRefs = options.ignoreRefs
+        var results = [RepoInfo?](repeating: nil, count: repositories.count)
+        var firstError: String? = nil
+        let total = repositories.count
+        await withTaskGroup(of: (Int, Result<RepoInfo?, GitError>).self) { group in
+            var next = 0
+            func launch() {
+                guard next < repositories.count else { return }
+                let index = next
+                next += 1
+                let (fullpath, gitdir) = repositories[index]
+                let previous = manifest[gitdir].map { RepoInfoReader.Previous(fingerprint: $0.fingerprint, modified: $0.modified) }
+                group.addTask {
+                    do throws(GitError) {
+                        return (index, .success(try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<concurrency { launch() }
+            var done = 0
+            for await (index, result) in group {
+                done += 1
+                if total >= 100 { ProgressLine.shared.update("grok-manifest: \(done)/\(total) repositories") }
+                switch result {
+                case .success(let info): results[index] = info
+                case .failure(let error): if firstError == nil { firstError = "\(repositories[index].0): \(error.description)" }
+                }
+                launch()
+            }
+        }
+        ProgressLine.shared.clear()
+        if let firstError { throw Failure(message: firstError) }
+        return results
+    }
+
+    private func fold(_ info: RepoInfo, fullpath: String, gitdir: String, into manifest: inout Manifest) async {
+        var previous = manifest[gitdir]
+        if previous == nil, let legacy = manifest[String(gitdir.dropFirst())] {
+            // grokmirror 1.x wrote keys without the leading slash.
+            manifest[String(gitdir.dropFirst())] = nil
+            previous = legacy
+        }
+        logger.info(" manifest: \(previous == nil ? "added" : "updated") \(gitdir)")
+        var siblingURLs: [String] = []
+        if previous?.forkgroup != info.forkgroup, let borrowed = info.borrowed {
+            siblingURLs = await remoteURLs(of: borrowed)
+        }
+        let reference = ManifestEntryUpdate.reference(previous: previous, info: info, objstoreSiblingURLs: siblingURLs, toplevel: options.toplevel)
+        manifest[gitdir] = ManifestEntryUpdate.apply(info, to: previous, reference: reference)
+    }
+
+    /// `git remote -v` URLs of an objstore repository: its siblings' paths.
+    private func remoteURLs(of repository: String) async -> [String] {
+        guard let result = try? await git.run(gitDir: repository, ["remote", "-v"]), result.succeeded else { return [] }
+        return result.output.split(separator: "\n").compactMap { line in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return fields.count >= 2 ? String(fields[1]) : nil
+        }
+    }
+
+    /// On a full walk, symlinks that are gone are dropped from `symlinks`
+    /// (grokmirror keeps listing them forever).
+    private func pruneSymlinks(in manifest: inout Manifest, keeping found: Set<String>) {
+        for gitdir in manifest.gitdirs {
+            guard var entry = manifest[gitdir], !entry.symlinks.isEmpty else { continue }
+            let kept = entry.symlinks.filter { found.contains($0) }
+            if kept != entry.symlinks {
+                entry.symlinks = kept
+                manifest[gitdir] = entry
+            }
+        }
+    }
+
+    private func recordSymlink(path: String, gitdir relative: String, in manifest: inout Manifest) {
+        let target = PathUtilities.realpath(path)
+        guard FileSystem.exists(target) else {
+            logger.critical(" manifest: symlink \(relative) is broken, ignored")
+            return
+        }
+        guard let targetGitdir = ManifestTargets.gitdir(of: target, toplevel: options.toplevel) else {
+            logger.critical(" manifest: symlink \(relative) points outside toplevel, ignored")
+            return
+        }
+        guard var entry = manifest[targetGitdir] else {
+            logger.critical(" manifest: symlink \(relative) points to \(targetGitdir), which we do not recognize")
+            return
+        }
+        if entry.symlinks.contains(relative) {
+            logger.info(" manifest: \(relative)->\(targetGitdir) is already in manifest")
+        } else {
+            entry.symlinks.append(relative)
+            manifest[targetGitdir] = entry
+            logger.info(" manifest: symlinked \(relative)->\(targetGitdir)")
+        }
+        for gitdir in manifest.gitdirs where manifest[gitdir]?.reference == relative {
+            manifest[gitdir]!.reference = targetGitdir
+        }
+    }
+
+    private func remove(_ paths: [String], from manifest: inout Manifest) {
+        for given in paths {
+            let gitdir = "/" + PathUtilities.relative(PathUtilities.absolute(given), to: options.toplevel)
+            if manifest.contains(gitdir) {
+                manifest[gitdir] = nil
+                logger.info(" manifest: removed \(gitdir)")
+                continue
+            }
+            var found = false
+            for owner in manifest.gitdirs where manifest[owner]!.symlinks.contains(gitdir) {
+                found = true
+                manifest[owner]!.symlinks.removeAll { $0 == gitdir }
+                logger.info(" manifest: removed symlink \(gitdir)->\(owner)")
+            }
+            if !found { logger.info(" manifest: \(gitdir) not in manifest") }
+        }
+    }
+
+    private func write(_ manifest: Manifest, to file: ManifestFile) -> Bool {
+        do {
+            try file.write(manifest, pretty: options.pretty)
+            return true
+        } catch {
+            logger.critical("\(error.description)")
+            return false
+        }
+    }
+
+    private func mkdirRecursive(_ path: String) -> Bool {
+        if FileSystem.isDirectory(path) { return true }
+        _ = mkdirRecursive(PathUtilities.dirname(path))
+        return mkdir(path, 0o777) == 0 || errno == EEXIST
+    }
+}
+
+extension ManifestUpdater.Candidate {
+    var gitdir: String {
+        switch self {
+        case .repository(_, let gitdir), .symlink(_, let gitdir): return gitdir
+        }
+    }
+    var path: String {
+        switch self {
+        case .repository(let fullpath, _): return fullpath
+        case .symlink(let path, _): return path
+        }
+    }
+}
+
+extension String {
+    /// `%0.2f` without Foundation.
+    init(format2 value: Double) {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        self = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

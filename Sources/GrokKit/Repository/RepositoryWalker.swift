@@ -1,0 +1,35 @@
+/// Finds every repository under a directory the way grokmirror's tree walk
+/// does: directories (and symlinks to directories) that are bare repos are
+/// reported and not descended into; a directory whose full path matches an
+/// ignore glob is skipped with everything below it; objstore repositories
+/// are left out when asked; symlinked directories are never descended into.
+public struct RepositoryWalker: Sendable {
+    public let ignore: [Glob]
+    public let excludeObjectStores: Bool
+
+    public init(ignore: [Glob] = [], excludeObjectStores: Bool = true) {
+        self.ignore = ignore
+        self.excludeObjectStores = excludeObjectStores
+    }
+
+    /// Full paths, as found (not resolved), sorted for a stable order.
+    public func findAll(under toplevel: String) -> [String] {
+        var found: [String] = []
+        var pending = [toplevel]
+        while let directory = pending.popLast() {
+            guard let names = FileSystem.listDirectory(directory) else { continue }
+            for name in names {
+                let path = directory == "/" ? "/" + name : directory + "/" + name
+                let kind = FileSystem.kind(path)
+                guard kind == .directory || (kind == .symlink && FileSystem.isDirectory(path)) else { continue }
+                if !ignore.isEmpty && ignore.anyMatches(path) { continue }
+                if BareRepository.isBare(path) {
+                    if !(excludeObjectStores && BareRepository.isObjectStore(path)) { found.append(path) }
+                    continue
+                }
+                if kind == .directory { pending.append(path) }
+            }
+        }
+        return found.sorted()
+    }
+}

@@ -1,2 +1,0 @@
-import GrokKit
-print(GrokVersion.versionString)
