@@ -44,10 +44,11 @@ let package = Package(
             name: "grok-fsck",
             dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "GrokKitTests", dependencies: ["GrokKit"]),
+        .target(name: "TestSupport", dependencies: ["GrokKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GrokKit", "grok-manifest"]
+            dependencies: ["GrokKit", "TestSupport", "grok-manifest"]
         ),
     ],
     swiftLanguageModes: [.v6]
