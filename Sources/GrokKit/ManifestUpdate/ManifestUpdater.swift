@@ -31,6 +31,12 @@ public struct ManifestUpdater: Sendable {
 
     private struct Failure: Error { let message: String }
 
+    private struct RepoReadOutcome: Sendable {
+        let index: Int
+        let info: RepoInfo?
+        let error: String?
+    }
+
     public func run() async -> ExitStatus {
         let started = ContinuousClock.now
         let toplevel = options.toplevel
@@ -187,7 +193,7 @@ public struct ManifestUpdater: Sendable {
         var results = [RepoInfo?](repeating: nil, count: repositories.count)
         var firstError: String? = nil
         let total = repositories.count
-        await withTaskGroup(of: (Int, Result<RepoInfo?, GitError>).self) { group in
+        await withTaskGroup(of: RepoReadOutcome.self) { group in
             var next = 0
             func launch() {
                 guard next < repositories.count else { return }
@@ -196,22 +202,21 @@ public struct ManifestUpdater: Sendable {
                 let (fullpath, gitdir) = repositories[index]
                 let previous = manifest[gitdir].map { RepoInfoReader.Previous(fingerprint: $0.fingerprint, modified: $0.modified) }
                 group.addTask {
-                    do throws(GitError) {
-                        return (index, .success(try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)))
+                    do {
+                        let info = try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)
+                        return RepoReadOutcome(index: index, info: info, error: nil)
                     } catch {
-                        return (index, .failure(error))
+                        return RepoReadOutcome(index: index, info: nil, error: "\(fullpath): \(error)")
                     }
                 }
             }
             for _ in 0..<concurrency { launch() }
             var done = 0
-            for await (index, result) in group {
+            for await outcome in group {
                 done += 1
                 if total >= 100 { ProgressLine.shared.update("grok-manifest: \(done)/\(total) repositories") }
-                switch result {
-                case .success(let info): results[index] = info
-                case .failure(let error): if firstError == nil { firstError = "\(repositories[index].0): \(error.description)" }
-                }
+                results[outcome.index] = outcome.info
+                if firstError == nil { firstError = outcome.error }
                 launch()
             }
         }
