@@ -32,6 +32,157 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// A member of a top-level object whose value was validated but not
+    /// built: its bytes, and whether they are already in the exact form
+    /// `JSONWriter.compact` would write (ASCII only, `", "`/`": "` separators,
+    /// no other whitespace), so they can be copied back verbatim.
+    public struct ScannedMember: Sendable {
+        public let key: String
+        public let range: Range<Int>
+        public let isCanonical: Bool
+    }
+
+    /// Validates a JSON document that must be an object, returning its
+    /// members without building their values. This is what makes reading a
+    /// huge manifest to change one entry cheap.
+    public static func scanObjectMembers(_ data: [UInt8]) throws(Error) -> [ScannedMember] {
+        let result: Result<[ScannedMember], Error> = data.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            do throws(Error) {
+                return .success(try parser.scanTopLevelObject())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private mutating func scanTopLevelObject() throws(Error) -> [ScannedMember] {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
+        position += 1
+        var members: [ScannedMember] = []
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+        } else {
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                position += 1
+                skipWhitespace()
+                let start = position
+                var canonical = true
+                try skipValue(canonical: &canonical)
+                members.append(ScannedMember(key: key, range: start..<position, isCanonical: canonical))
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of data") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; break }
+                throw error("expected ',' or '}'")
+            }
+        }
+        skipWhitespace()
+        if position != bytes.count { throw error("trailing data") }
+        return members
+    }
+
+    /// Whitespace after a separator: canonical only as exactly one space.
+    private mutating func skipSeparatorSpace(canonical: inout Bool) {
+        let start = position
+        skipWhitespace()
+        if position - start != 1 || bytes[start] != 0x20 { canonical = false }
+    }
+
+    private mutating func skipInsignificantSpace(canonical: inout Bool) {
+        let start = position
+        skipWhitespace()
+        if position != start { canonical = false }
+    }
+
+    /// The same grammar as `parseValue`, without building anything.
+    private mutating func skipValue(canonical: inout Bool) throws(Error) {
+        guard position < bytes.count else { throw error("unexpected end of data") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
+            position += 1
+            skipInsignificantSpace(canonical: &canonical)
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return }
+            while true {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                try skipString(canonical: &canonical)
+                skipInsignificantSpace(canonical: &canonical)
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                position += 1
+                skipSeparatorSpace(canonical: &canonical)
+                try skipValue(canonical: &canonical)
+                skipInsignificantSpace(canonical: &canonical)
+                guard position < bytes.count else { throw error("unexpected end of data") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; skipSeparatorSpace(canonical: &canonical); continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; return }
+                throw error("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            position += 1
+            skipInsignificantSpace(canonical: &canonical)
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return }
+            while true {
+                try skipValue(canonical: &canonical)
+                skipInsignificantSpace(canonical: &canonical)
+                guard position < bytes.count else { throw error("unexpected end of data") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; skipSeparatorSpace(canonical: &canonical); continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return }
+                throw error("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""): try skipString(canonical: &canonical)
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// Skips a string. Non-ASCII text or escapes Python would write
+    /// differently (`\/`, upper-case hex) are valid but not canonical; such
+    /// entries get fully parsed, which also validates their UTF-8.
+    private mutating func skipString(canonical: inout Bool) throws(Error) {
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): return
+            case 0..<0x20: throw error("control character in string")
+            case 0x80...: canonical = false
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { throw error("unterminated string") }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "/"): canonical = false
+                case UInt8(ascii: "u"):
+                    let start = position
+                    _ = try parseHex4()
+                    if bytes[start..<position].contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }) { canonical = false }
+                default: throw error("invalid escape")
+                }
+            default: break
+            }
+        }
+        throw error("unterminated string")
+    }
+
     private func error(_ reason: String) -> Error { Error(offset: position, reason: reason) }
 
     private mutating func skipWhitespace() {

@@ -7,7 +7,7 @@ public struct JSONWriter {
     private var out: [UInt8] = []
     private let style: Style
 
-    private init(style: Style, capacity: Int) {
+    init(style: Style, capacity: Int) {
         self.style = style
         out.reserveCapacity(capacity)
     }
@@ -18,7 +18,13 @@ public struct JSONWriter {
         return writer.out
     }
 
-    private mutating func append(_ literal: StaticString) {
+    var bytes: [UInt8] { out }
+
+    mutating func appendByte(_ byte: UInt8) { out.append(byte) }
+
+    mutating func appendBytes(_ bytes: ArraySlice<UInt8>) { out.append(contentsOf: bytes) }
+
+    mutating func append(_ literal: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
@@ -27,7 +33,7 @@ public struct JSONWriter {
         out.append(contentsOf: repeatElement(0x20, count: indent))
     }
 
-    private mutating func write(_ value: JSONValue, indent: Int) {
+    mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
         case .null: append("null")
         case .bool(let flag): flag ? append("true") : append("false")
@@ -68,7 +74,7 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         out.append(UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
             switch scalar {

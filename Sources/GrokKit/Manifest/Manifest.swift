@@ -1,5 +1,10 @@
 /// A manifest: gitdir → entry, in insertion order.
-public struct Manifest: Sendable, Equatable {
+///
+/// Entries read from a file stay as their validated JSON bytes until they
+/// are read or replaced, and untouched ones are written back verbatim. A
+/// post-receive hook changing one entry of a 30,000-entry manifest thereby
+/// costs little more than the decompression and compression.
+public struct Manifest: Sendable {
     public enum DecodeError: Error, CustomStringConvertible {
         case json(JSONParser.Error)
         case notAnObject
@@ -13,8 +18,24 @@ public struct Manifest: Sendable, Equatable {
         }
     }
 
+    private enum Stored: Sendable {
+        /// Canonical compact JSON of an object, as read.
+        case raw(ArraySlice<UInt8>)
+        case parsed(ManifestEntry)
+
+        var entry: ManifestEntry {
+            switch self {
+            case .parsed(let entry): return entry
+            case .raw(let bytes):
+                // Validated by the scan at decode time, so this parse succeeds.
+                guard let object = (try? JSONParser.parse(Array(bytes)))?.objectValue else { return ManifestEntry() }
+                return ManifestEntry(object)
+            }
+        }
+    }
+
     public private(set) var gitdirs: [String] = []
-    private var entries: [String: ManifestEntry] = [:]
+    private var entries: [String: Stored] = [:]
 
     public init() {}
 
@@ -22,10 +43,10 @@ public struct Manifest: Sendable, Equatable {
     public var isEmpty: Bool { gitdirs.isEmpty }
 
     public subscript(gitdir: String) -> ManifestEntry? {
-        get { entries[gitdir] }
+        get { entries[gitdir]?.entry }
         set {
             if let newValue {
-                if entries.updateValue(newValue, forKey: gitdir) == nil { gitdirs.append(gitdir) }
+                if entries.updateValue(.parsed(newValue), forKey: gitdir) == nil { gitdirs.append(gitdir) }
             } else if entries.removeValue(forKey: gitdir) != nil {
                 gitdirs.removeAll { $0 == gitdir }
             }
@@ -43,21 +64,56 @@ public struct Manifest: Sendable, Equatable {
     public func contains(_ gitdir: String) -> Bool { entries[gitdir] != nil }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Manifest {
-        let value: JSONValue
-        do { value = try JSONParser.parse(bytes) } catch { throw .json(error) }
-        guard case .object(let object) = value else { throw .notAnObject }
+        let members: [JSONParser.ScannedMember]
+        do { members = try JSONParser.scanObjectMembers(bytes) } catch {
+            if error.reason == "expected an object" { throw .notAnObject }
+            throw .json(error)
+        }
         var manifest = Manifest()
-        manifest.gitdirs.reserveCapacity(object.count)
-        for (gitdir, entry) in object.pairs {
-            guard case .object(let fields) = entry else { throw .badEntry(gitdir) }
-            manifest[gitdir] = ManifestEntry(fields)
+        manifest.gitdirs.reserveCapacity(members.count)
+        manifest.entries.reserveCapacity(members.count)
+        for member in members {
+            guard bytes[member.range.lowerBound] == UInt8(ascii: "{") else { throw .badEntry(member.key) }
+            let stored: Stored
+            if member.isCanonical {
+                stored = .raw(bytes[member.range])
+            } else {
+                let value: JSONValue
+                do { value = try JSONParser.parse(Array(bytes[member.range])) } catch { throw .json(error) }
+                guard let object = value.objectValue else { throw .badEntry(member.key) }
+                stored = .parsed(ManifestEntry(object))
+            }
+            // Duplicate keys: the last value wins at the first position, as in Python.
+            if manifest.entries.updateValue(stored, forKey: member.key) == nil { manifest.gitdirs.append(member.key) }
         }
         return manifest
     }
 
     public func encode(pretty: Bool) -> [UInt8] {
-        var object = JSONObject()
-        for gitdir in gitdirs { object[gitdir] = .object(entries[gitdir]!.object) }
-        return JSONWriter.serialize(.object(object), style: pretty ? .pretty : .compact, capacityHint: count * 320 + 64)
+        if pretty {
+            var object = JSONObject()
+            for gitdir in gitdirs { object[gitdir] = .object(entries[gitdir]!.entry.object) }
+            return JSONWriter.serialize(.object(object), style: .pretty, capacityHint: count * 400 + 64)
+        }
+        var writer = JSONWriter(style: .compact, capacity: count * 260 + 64)
+        writer.appendByte(UInt8(ascii: "{"))
+        for (index, gitdir) in gitdirs.enumerated() {
+            if index > 0 { writer.append(", ") }
+            writer.writeString(gitdir)
+            writer.append(": ")
+            switch entries[gitdir]! {
+            case .raw(let bytes): writer.appendBytes(bytes)
+            case .parsed(let entry): writer.write(.object(entry.object), indent: 0)
+            }
+        }
+        writer.appendByte(UInt8(ascii: "}"))
+        return writer.bytes
+    }
+}
+
+extension Manifest: Equatable {
+    /// Manifests compare by value: same gitdirs, entries equal as JSON.
+    public static func == (lhs: Manifest, rhs: Manifest) -> Bool {
+        lhs.count == rhs.count && lhs.gitdirs.allSatisfy { lhs[$0] == rhs[$0] }
     }
 }

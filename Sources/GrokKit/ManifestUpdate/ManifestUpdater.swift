@@ -67,7 +67,9 @@ public struct ManifestUpdater: Sendable {
         var manifest: Manifest
         do {
             if !manifestFile.exists { logger.info(" manifest: no local manifest, assuming initial run") }
+            logger.debug("Reading \(manifestFile.path)")
             manifest = try manifestFile.read()
+            logger.debug("Manifest contains \(manifest.count) entries")
         } catch let error {
             switch error {
             case .undecodable:
@@ -126,6 +128,7 @@ public struct ManifestUpdater: Sendable {
             return nil
         }
         let reader = RepoInfoReader(git: git, inheritedOwner: await inheritedOwner)
+        logger.debug("Reading \(repositories.count) repositories, \(concurrency) at a time")
         let infos: [RepoInfo?]
         do {
             infos = try await readAll(repositories, manifest: manifest, reader: reader, useNow: useNow)
@@ -308,6 +311,8 @@ public struct ManifestUpdater: Sendable {
     }
 
     private func write(_ manifest: Manifest, to file: ManifestFile) -> Bool {
+        logger.debug("Writing new \(file.path)")
+        defer { logger.debug("Wrote \(file.path)") }
         do {
             try file.write(manifest, pretty: options.pretty)
             return true
