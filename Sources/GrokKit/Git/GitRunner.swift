@@ -37,8 +37,15 @@ public struct GitRunner: Sendable {
         return path.isEmpty ? nil : path
     }
 
+    /// `git` looked up in PATH once per process, not by every spawn.
+    private static let gitInPath: String? = {
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { String($0) + "/git" }.first { access($0, X_OK) == 0 }
+    }()
+
     private var launchTarget: Executable {
-        executable.map { .path(FilePath($0)) } ?? .name("git")
+        if let chosen = executable ?? Self.gitInPath { return .path(FilePath(chosen)) }
+        return .name("git")
     }
 
     /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`.
