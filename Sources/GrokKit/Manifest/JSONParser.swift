@@ -60,34 +60,39 @@ public struct JSONParser {
     private mutating func scanTopLevelObject() throws(Error) -> [ScannedMember] {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
-        position += 1
         var members: [ScannedMember] = []
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                position += 1
-                skipWhitespace()
-                let start = position
-                var canonical = true
-                try skipValue(canonical: &canonical)
-                members.append(ScannedMember(key: key, range: start..<position, isCanonical: canonical))
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of data") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") { position += 1; break }
-                throw error("expected ',' or '}'")
-            }
+        try parseMembers { parser, key throws(Error) in
+            let start = parser.position
+            var canonical = true
+            try parser.skipValue(canonical: &canonical)
+            members.append(ScannedMember(key: key, range: start..<parser.position, isCanonical: canonical))
         }
         skipWhitespace()
         if position != bytes.count { throw error("trailing data") }
         return members
+    }
+
+    /// Walks an object from its `{` to its `}`, handing each key to `member`
+    /// with the parser positioned on the value, which `member` must consume.
+    private mutating func parseMembers(_ member: (inout JSONParser, String) throws(Error) -> Void) throws(Error) {
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            position += 1
+            skipWhitespace()
+            try member(&self, key)
+            skipWhitespace()
+            guard position < bytes.count else { throw error("unexpected end of data") }
+            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return }
+            throw error("expected ',' or '}'")
+        }
     }
 
     /// Whitespace after a separator: canonical only as exactly one space.
@@ -223,25 +228,9 @@ public struct JSONParser {
     private mutating func parseObject() throws(Error) -> JSONObject {
         try enter()
         defer { depth -= 1 }
-        position += 1
         var object = JSONObject()
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return object }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            position += 1
-            skipWhitespace()
-            object[key] = try parseValue()
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of data") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return object }
-            throw error("expected ',' or '}'")
-        }
+        try parseMembers { parser, key throws(Error) in object[key] = try parser.parseValue() }
+        return object
     }
 
     private mutating func parseArray() throws(Error) -> [JSONValue] {

@@ -179,7 +179,9 @@ public struct ManifestUpdater: Sendable {
             guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else {
                 throw Failure(message: "Error opening \(given): it is not inside toplevel \(toplevel).")
             }
-            guard BareRepository.isBare(path) else {
+            // A symlink is judged by recordSymlink: broken or escaping ones
+            // are skipped with an error, as grokmirror does.
+            guard isLink || BareRepository.isBare(path) else {
                 throw Failure(message: "Error opening \(given). Make sure it is a bare git repository.")
             }
             guard seen.insert(gitdir).inserted else { continue }
