@@ -86,7 +86,7 @@ public struct GitRunner: Sendable {
         } catch let error as GitError {
             throw error
         } catch let error as SubprocessError {
-            if "\(error)".contains("limit") { throw .outputTooLarge(command: command) }
+            if error.code == .outputLimitExceeded { throw .outputTooLarge(command: command) }
             throw .launchFailed(command: command, reason: "\(error)")
         } catch {
             throw .launchFailed(command: command, reason: "\(error)")

@@ -1,0 +1,49 @@
+import Testing
+import TestSupport
+@testable import GrokKit
+
+@Suite struct GitRunnerTests {
+    let dir = TemporaryDirectory()
+
+    /// A stand-in for the git binary, as GITBIN allows.
+    func fakeGit(_ body: String) throws -> String {
+        let path = dir.file("fake-git")
+        dir.write("fake-git", "#!/bin/sh\n" + body + "\n")
+        try shell("chmod +x '\(path)'")
+        return path
+    }
+
+    @Test func hungCommandIsKilledAtTheTimeout() async throws {
+        let runner = GitRunner(executable: try fakeGit("exec sleep 30"), timeout: .milliseconds(300))
+        let started = ContinuousClock.now
+        await #expect(throws: GitError.self) { try await runner.run(gitDir: "/x", ["status"]) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func largeStdoutAndStderrTogetherDoNotDeadlock() async throws {
+        let runner = GitRunner(executable: try fakeGit("head -c 5000000 /dev/zero; head -c 5000000 /dev/zero >&2; exit 3"))
+        let result = try await runner.run(gitDir: nil, ["whatever"])
+        #expect(result.exitCode == 3)
+        #expect(result.stdout.count == 5_000_000)
+        #expect(result.stderr.count == 5_000_000)
+    }
+
+    @Test func passesGitDirAsOneArgumentAndFeedsStdin() async throws {
+        let runner = GitRunner(executable: try fakeGit("printf '%s\\n' \"$@\"; cat"))
+        let result = try await runner.run(gitDir: "/srv/--upload-pack=evil", ["show-ref"], input: Array("from stdin".utf8))
+        #expect(result.output == "--no-pager\n--git-dir=/srv/--upload-pack=evil\nshow-ref\nfrom stdin")
+    }
+
+    @Test func realGitWorks() async throws {
+        let repo = dir.file("r.git")
+        try makeRepository(at: repo)
+        let result = try await GitRunner().run(gitDir: repo, ["rev-parse", "--is-bare-repository"])
+        #expect(result.succeeded)
+        #expect(result.output == "true")
+    }
+
+    @Test func missingBinaryIsALaunchError() async {
+        let runner = GitRunner(executable: "/nonexistent/git")
+        await #expect(throws: GitError.self) { try await runner.run(gitDir: nil, ["--version"]) }
+    }
+}
