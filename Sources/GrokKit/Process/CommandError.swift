@@ -1,5 +1,5 @@
-/// Why a git invocation did not produce a result.
-public enum GitError: Error, CustomStringConvertible {
+/// Why a command (git, a hook, a manifest command) did not produce a result.
+public enum CommandError: Error, CustomStringConvertible {
     case launchFailed(command: String, reason: String)
     case timedOut(command: String, seconds: Int)
     case killedBySignal(command: String, signal: Int32)
@@ -14,3 +14,5 @@ public enum GitError: Error, CustomStringConvertible {
         }
     }
 }
+
+public typealias GitError = CommandError

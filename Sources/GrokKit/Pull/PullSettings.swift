@@ -1,0 +1,68 @@
+import Glibc
+
+/// `[remote]` and `[pull]` of the config, typed, with the contract's defaults.
+public struct PullSettings: Sendable {
+    public var site: String
+    public var manifestURL: String?
+    public var manifestCommand: String?
+    public var projectsList: String?
+    public var projectsListTrimTop: String
+    public var projectsListSymlinks: Bool
+    public var postUpdateHooks: [String]
+    public var postCloneCompleteHooks: [String]
+    public var postWorkCompleteHooks: [String]
+    public var purge: Bool
+    public var noPurge: [Glob]
+    public var purgeProtect: Int
+    public var defaultOwner: String
+    public var remoteName: String
+    public var threads: Int
+    public var retries: Int
+    public var include: [Glob]
+    public var exclude: [Glob]
+    public var ffOnly: [Glob]
+    public var refresh: Int?
+    public var socket: String?
+    public var extraRepackFlags: [String]
+
+    public init(config: GrokConfig) throws(ConfigError) {
+        site = try config.string("remote", "site") ?? ""
+        manifestURL = try config.string("remote", "manifest").flatMap { $0.isEmpty ? nil : $0 }
+        manifestCommand = try config.string("remote", "manifest_command").flatMap { $0.isEmpty ? nil : $0 }
+        projectsList = try config.string("pull", "projectslist").flatMap { $0.isEmpty ? nil : $0 }
+        projectsListTrimTop = try config.string("pull", "projectslist_trimtop", default: "")
+        projectsListSymlinks = try config.bool("pull", "projectslist_symlinks", default: false)
+        postUpdateHooks = try config.lines("pull", "post_update_hook")
+        postCloneCompleteHooks = try config.lines("pull", "post_clone_complete_hook")
+        postWorkCompleteHooks = try config.lines("pull", "post_work_complete_hook")
+        purge = try config.bool("pull", "purge", default: false)
+        noPurge = try config.globs("pull", "nopurge")
+        purgeProtect = try config.int("pull", "purgeprotect", default: 5)
+        defaultOwner = try config.string("pull", "default_owner", default: "Grokmirror")
+        remoteName = try config.string("pull", "remotename", default: "_grokmirror")
+        let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let configuredThreads = try config.int("pull", "pull_threads", default: 0)
+        threads = configuredThreads >= 1 ? configuredThreads : max(1, cpus / 2)
+        retries = max(1, try config.int("pull", "retries", default: 3))
+        let includes = try config.globs("pull", "include")
+        include = includes.isEmpty ? [Glob("*")] : includes
+        exclude = try config.globs("pull", "exclude")
+        ffOnly = try config.globs("pull", "ffonly")
+        let refreshValue = try config.int("pull", "refresh", default: 0)
+        refresh = refreshValue > 0 ? refreshValue : nil
+        socket = try config.string("pull", "socket").flatMap { $0.isEmpty ? nil : $0 }
+        extraRepackFlags = try config.string("fsck", "extra_repack_flags", default: "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        guard manifestURL != nil || manifestCommand != nil else {
+            throw .missingKey(path: config.path, section: "remote", key: "manifest")
+        }
+        guard !site.isEmpty else { throw .missingKey(path: config.path, section: "remote", key: "site") }
+        if !(1...99).contains(purgeProtect) {
+            throw .badValue(path: config.path, section: "pull", key: "purgeprotect", value: String(purgeProtect), expected: "a percentage between 1 and 99")
+        }
+    }
+
+    /// The URL a repository is fetched from: site + gitdir.
+    public func url(for gitdir: String) -> String {
+        site.hasSuffix("/") ? site + gitdir.dropFirst() : site + gitdir
+    }
+}

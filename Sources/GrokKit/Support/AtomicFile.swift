@@ -1,0 +1,47 @@
+import Glibc
+
+/// Replaces a file atomically: temp file in the same directory, fsync, mode
+/// 0666 minus umask, rename, fsync of the directory. Readers see the old or
+/// the new content, never a mix; a crash leaves at worst a temp file that
+/// the next write removes.
+public enum AtomicFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    public static func temporaryPrefix(for path: String) -> String { "." + PathUtilities.basename(path) + ".tmp." }
+
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String, mtime: Int? = nil) -> Bool {
+        (try? replace(path, with: bytes, mtime: mtime)) != nil
+    }
+
+    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil) throws(Failure) {
+        let directory = PathUtilities.dirname(PathUtilities.absolute(path))
+        let prefix = temporaryPrefix(for: path)
+        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
+            unlink(PathUtilities.join(directory, name))
+        }
+        let temporary = PathUtilities.join(directory, prefix + String(getpid()))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(path: path, reason: FileSystem.errorDescription()) }
+        var failure: String? = nil
+        if !FileSystem.writeAll(fd, bytes) { failure = FileSystem.errorDescription() }
+        if failure == nil, fsync(fd) != 0 { failure = FileSystem.errorDescription() }
+        if failure == nil, fchmod(fd, 0o666 & ~FileSystem.currentUmask()) != 0 { failure = FileSystem.errorDescription() }
+        close(fd)
+        if failure == nil, let mtime {
+            var times = [timespec(tv_sec: mtime, tv_nsec: 0), timespec(tv_sec: mtime, tv_nsec: 0)]
+            if utimensat(AT_FDCWD, temporary, &times, 0) != 0 { failure = FileSystem.errorDescription() }
+        }
+        if failure == nil, rename(temporary, path) != 0 { failure = FileSystem.errorDescription() }
+        if let failure {
+            unlink(temporary)
+            throw Failure(path: path, reason: failure)
+        }
+        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+}

@@ -1,0 +1,126 @@
+import CCurl
+import Dispatch
+import Glibc
+
+/// An HTTP(S) GET through libcurl, with what a mirror needs when it polls
+/// an origin: conditional requests, `~/.netrc` credentials, bounded
+/// redirects (http and https only), a connect timeout and a stall timeout,
+/// retries with back-off on connection errors, and a size limit.
+public struct HTTPClient: Sendable {
+    public struct Response: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+        /// `Last-Modified` as unix time, when the server sent one.
+        public let lastModified: Int?
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let url: String
+        public let reason: String
+        public var description: String { "\(url): \(reason)" }
+    }
+
+    public var userAgent = "grokmirror-swift/\(GrokVersion.version)"
+    public var connectTimeout = 30
+    /// Abort when no byte arrived for this long.
+    public var stallTimeout = 300
+    public var maximumRedirects = 5
+    public var attempts = 3
+    public var sizeLimit = 256 << 20
+    public var netrcPath: String? = nil
+
+    public init() {}
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// GET `url`; with `ifModifiedSince` a 304 response comes back as such.
+    public func get(_ url: String, ifModifiedSince: Int? = nil) async throws(Failure) -> Response {
+        let client = self
+        let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: client.getBlocking(url, ifModifiedSince: ifModifiedSince))
+            }
+        }
+        return try result.get()
+    }
+
+    private func getBlocking(_ url: String, ifModifiedSince: Int?) -> Result<Response, Failure> {
+        _ = Self.globalInit
+        var delay = 0.5
+        for attempt in 1...max(1, attempts) {
+            switch once(url, ifModifiedSince: ifModifiedSince) {
+            case .success(let response): return .success(response)
+            case .failure(let failure):
+                guard failure.retryable, attempt < attempts else { return .failure(Failure(url: url, reason: failure.reason)) }
+                usleep(useconds_t(delay * 1_000_000))
+                delay *= 2
+            }
+        }
+        return .failure(Failure(url: url, reason: "no attempt was made"))
+    }
+
+    private struct AttemptFailure: Error {
+        let reason: String
+        let retryable: Bool
+    }
+
+    /// Collects the body, refusing to grow past the limit.
+    private final class Sink {
+        var body: [UInt8] = []
+        let limit: Int
+        var overflowed = false
+        init(limit: Int) { self.limit = limit }
+    }
+
+    private func once(_ url: String, ifModifiedSince: Int?) -> Result<Response, AttemptFailure> {
+        guard let handle = curl_easy_init() else { return .failure(AttemptFailure(reason: "cannot initialise libcurl", retryable: false)) }
+        defer { curl_easy_cleanup(handle) }
+        let sink = Sink(limit: sizeLimit)
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+            grok_curl_setopt_string(handle, CURLOPT_URL, url)
+            grok_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
+            grok_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+            grok_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            grok_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+            grok_curl_setopt_long(handle, CURLOPT_MAXREDIRS, maximumRedirects)
+            grok_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeout)
+            grok_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+            grok_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stallTimeout)
+            grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            grok_curl_setopt_long(handle, CURLOPT_FILETIME, 1)
+            grok_curl_setopt_long(handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            if let netrcPath { grok_curl_setopt_string(handle, CURLOPT_NETRC_FILE, netrcPath) }
+            grok_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+            if let ifModifiedSince {
+                grok_curl_setopt_long(handle, CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
+                grok_curl_setopt_long(handle, CURLOPT_TIMEVALUE, ifModifiedSince)
+            }
+            grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+            grok_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+            grok_curl_setopt_write_function(handle) { data, size, count, user in
+                let sink = Unmanaged<Sink>.fromOpaque(user!).takeUnretainedValue()
+                let length = size * count
+                if sink.body.count + length > sink.limit { sink.overflowed = true; return 0 }
+                data!.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+                return length
+            }
+            return curl_easy_perform(handle)
+        }
+        if sink.overflowed { return .failure(AttemptFailure(reason: "response larger than \(sizeLimit) bytes", retryable: false)) }
+        guard code == CURLE_OK else {
+            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let retryable = [CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
+                             CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
+                             CURLE_PARTIAL_FILE].contains(code)
+            return .failure(AttemptFailure(reason: reason, retryable: retryable))
+        }
+        var status = 0
+        grok_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var fileTime = -1
+        grok_curl_getinfo_long(handle, CURLINFO_FILETIME, &fileTime)
+        return .success(Response(status: status, body: sink.body, lastModified: fileTime >= 0 ? fileTime : nil))
+    }
+}
