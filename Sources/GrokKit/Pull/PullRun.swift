@@ -1,0 +1,242 @@
+import Glibc
+import Logging
+
+/// One grok-pull run, end to end: remote manifest, plan, bounded parallel
+/// jobs, checkpoints of the local manifest, purge, housekeeping, hooks.
+public struct PullRun: Sendable {
+    public enum ExitStatus: Int32, Sendable {
+        case success = 0
+        /// Some repositories failed; they are listed at the end.
+        case someFailed = 1
+        /// The manifest or the config was unusable; nothing was changed.
+        case unusable = 2
+    }
+
+    public struct Options: Sendable {
+        public var noMtimeCheck = false
+        public var purge = false
+        public var forcePurge = false
+        public init() {}
+    }
+
+    public let config: GrokConfig
+    public let settings: PullSettings
+    public let options: Options
+    public let logger: Logger
+    public let git: GitRunner
+
+    public init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+        self.config = config
+        self.settings = settings
+        self.options = options
+        self.logger = logger
+        self.git = git
+    }
+
+    private var toplevel: String { config.core.toplevel }
+    private var manifestFile: ManifestFile { ManifestFile(path: config.core.manifest) }
+
+    /// Gitdir prefixes inside toplevel that remote entries may not use.
+    private var reserved: [String] {
+        let objstore = PathUtilities.realpath(config.core.objstore)
+        guard let gitdir = ManifestTargets.gitdir(of: objstore, toplevel: toplevel) else { return [] }
+        return [gitdir]
+    }
+
+    public func run() async -> ExitStatus {
+        let fetcher = RemoteManifestFetcher(settings: settings, localManifestPath: config.core.manifest, configLastModified: config.lastModified, logger: logger)
+        let remote: Manifest
+        do {
+            switch try await fetcher.fetch(force: options.noMtimeCheck) {
+            case .unchanged: return .success
+            case .fetched(let manifest): remote = manifest
+            }
+        } catch {
+            logger.critical("\(error.message)")
+            logger.critical("Nothing was changed.")
+            return .unusable
+        }
+
+        let local: Manifest
+        do { local = try manifestFile.read() } catch {
+            logger.critical("Local manifest unreadable (\(error.description)); treating every repository as unknown")
+            local = Manifest()
+        }
+        let culled = PullPlan.cull(remote, include: settings.include, exclude: settings.exclude, reserved: reserved)
+        for rejection in culled.rejected { logger.error("\(rejection.description)") }
+        for gitdir in culled.withoutFingerprint { logger.critical("Repo without fingerprint info (skipped): \(gitdir)") }
+        logger.info(" manifest: \(culled.entries.count) relevant entries")
+
+        let jobs = await plan(culled, local: local)
+        var failures: [String: String] = [:]
+        for rejection in culled.rejected { failures[rejection.gitdir] = rejection.reason }
+
+        let scheduler = PullScheduler(runner: RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger),
+                                      threads: settings.threads, logger: logger) { done async in
+            await self.checkpoint(done, purged: [])
+        }
+        let result = await scheduler.run(jobs)
+        for (gitdir, message) in result.failures { failures[gitdir] = message }
+
+        var purged: [String] = []
+        if !result.interrupted && (options.purge || settings.purge) {
+            purged = await purge(culled: culled, hadRejections: !culled.rejected.isEmpty)
+        }
+        let changed = await checkpoint(result.pendingCheckpoint, purged: purged)
+        if changed || !result.pendingCheckpoint.isEmpty || !purged.isEmpty { writeProjectsList() }
+        if result.interrupted {
+            logger.info("Interrupted: saved the work completed so far.")
+            return .success
+        }
+        await runMaintenance(result.maintenance)
+        let hooks = HookRunner(logger: logger)
+        if !result.cloned.isEmpty {
+            let list = result.cloned.map { toplevel + $0 }.joined(separator: "\n") + "\n"
+            await hooks.run(settings.postCloneCompleteHooks, input: Array(list.utf8), context: "post_clone_complete_hook")
+        }
+        await hooks.run(settings.postWorkCompleteHooks, context: "post_work_complete_hook")
+        if !failures.isEmpty {
+            logger.critical("\(failures.count) repositories failed:")
+            for gitdir in failures.keys.sorted() { logger.critical("  \(gitdir): \(failures[gitdir]!)") }
+            return .someFailed
+        }
+        return .success
+    }
+
+    // MARK: Steps
+
+    /// Reads every repository's disk state (a few at a time: fingerprints
+    /// may need git) and decides what it needs.
+    private func plan(_ culled: PullPlan.Culled, local: Manifest) async -> [PullPlan.Job] {
+        let toplevel = self.toplevel
+        let reader = FingerprintReader(git: git)
+        var states = [PullPlan.DiskState?](repeating: nil, count: culled.entries.count)
+        await withTaskGroup(of: (Int, PullPlan.DiskState).self) { group in
+            var next = 0
+            func launch() {
+                guard next < culled.entries.count else { return }
+                let index = next
+                next += 1
+                let (gitdir, entry) = culled.entries[index]
+                group.addTask {
+                    let path = toplevel + gitdir
+                    guard BareRepository.isBare(path) else { return (index, PullPlan.DiskState(exists: FileSystem.exists(path) && !FileSystem.isSymlink(path))) }
+                    let fingerprint = (try? await reader.fingerprint(gitDir: path))?.0.value
+                    let symlinksInPlace = entry.symlinks.allSatisfy { link in
+                        FileSystem.isSymlink(toplevel + link) && PathUtilities.realpath(toplevel + link) == PathUtilities.realpath(path)
+                    }
+                    return (index, PullPlan.DiskState(exists: true, recloneRequested: FileSystem.exists(path + "/" + MarkerFile.reclone),
+                                                      fingerprint: fingerprint, symlinksInPlace: symlinksInPlace))
+                }
+            }
+            for _ in 0..<4 { launch() }
+            for await (index, state) in group {
+                states[index] = state
+                launch()
+            }
+        }
+        var jobs: [PullPlan.Job] = []
+        for (index, (gitdir, entry)) in culled.entries.enumerated() {
+            guard let action = PullPlan.action(remote: entry, local: local[gitdir], disk: states[index]!, defaultOwner: settings.defaultOwner) else { continue }
+            jobs.append(PullPlan.Job(gitdir: gitdir, entry: entry, action: action))
+        }
+        if !jobs.isEmpty { logger.info(" manifest: \(jobs.count) new updates") }
+        return jobs
+    }
+
+    /// Folds finished jobs (and purges) into the local manifest under its
+    /// lock. Returns whether anything was written.
+    @discardableResult
+    private func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Bool {
+        guard !done.isEmpty || !purged.isEmpty else { return false }
+        let file = manifestFile
+        do {
+            let lock = try FileLock.acquire(for: file.path)
+            defer { lock.release() }
+            var manifest = (try? file.read()) ?? Manifest()
+            for (gitdir, entry) in done { manifest[gitdir] = entry }
+            manifest.remove(Set(purged))
+            try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false)
+            logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
+            return true
+        } catch {
+            logger.critical("\(error)")
+            return false
+        }
+    }
+
+    private func writeProjectsList() {
+        guard let path = settings.projectsList, let manifest = try? manifestFile.read() else { return }
+        let text = ProjectsList.render(manifest, trimTop: settings.projectsListTrimTop, includeSymlinks: settings.projectsListSymlinks)
+        if AtomicFile.write(Array(text.utf8), to: path) {
+            logger.info(" projlist: wrote \(path)")
+        } else {
+            logger.error("Could not write \(path)")
+        }
+    }
+
+    private func purge(culled: PullPlan.Culled, hadRejections: Bool) async -> [String] {
+        if hadRejections {
+            logger.critical("Not purging: the remote manifest had rejected entries")
+            return []
+        }
+        let found = RepositoryWalker(excludeObjectStores: true).findAll(under: toplevel)
+        var gitdirs: [String] = []
+        var borrowedFrom = Set<String>()
+        for path in found {
+            guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else { continue }
+            gitdirs.append(gitdir)
+            if !FileSystem.isSymlink(path), let borrowed = Alternates.borrowedRepository(of: path),
+               let lender = ManifestTargets.gitdir(of: borrowed, toplevel: toplevel) {
+                borrowedFrom.insert(lender)
+            }
+        }
+        let decision = PullPlan.purge(found: gitdirs, culled: culled, noPurge: settings.noPurge, ffOnly: settings.ffOnly,
+                                      borrowedFrom: borrowedFrom, purgeProtect: settings.purgeProtect, force: options.forcePurge)
+        for (gitdir, reason) in decision.kept.sorted(by: { $0.key < $1.key }) { logger.info("  keeping: \(gitdir) (\(reason))") }
+        if let refusal = decision.refusal {
+            logger.critical("\(refusal)")
+            return []
+        }
+        var purged: [String] = []
+        for gitdir in decision.purge {
+            do {
+                let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
+                guard let lock = try FileLock.tryAcquire(for: repo.path) else {
+                    logger.info("    defer: \(gitdir) (locked, not purged this run)")
+                    continue
+                }
+                defer { lock.release() }
+                logger.info("    purge: \(gitdir)")
+                try repo.remove()
+                purged.append(gitdir)
+            } catch {
+                logger.error("\(error)")
+            }
+        }
+        return purged
+    }
+
+    /// Quick repacks and pack-refs after the fetches (grokmirror's "spa").
+    private func runMaintenance(_ work: [(String, [RepoJobRunner.Maintenance])]) async {
+        for (gitdir, actions) in work {
+            guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir),
+                  let lock = try? FileLock.tryAcquire(for: repo.path) else { continue }
+            defer { lock.release() }
+            var done: [String] = []
+            for action in actions where !done.contains(action.rawValue) {
+                done.append(action.rawValue)
+                let arguments: [String]
+                switch action {
+                case .repack: arguments = ["repack", "-Adlq"] + settings.extraRepackFlags
+                case .packRefs: arguments = ["pack-refs"]
+                case .packRefsAll: arguments = ["pack-refs", "--all"]
+                }
+                if let result = try? await git.run(gitDir: repo.path, arguments), !result.succeeded {
+                    logger.debug("Could not \(arguments.joined(separator: " ")) \(repo.path): \(result.errorOutput)")
+                }
+            }
+            logger.info("      spa: \(gitdir) (done: \(done.joined(separator: ", ")))")
+        }
+    }
+}

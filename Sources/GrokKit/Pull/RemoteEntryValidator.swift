@@ -1,0 +1,63 @@
+/// The remote manifest is untrusted data: every key and value that becomes
+/// a path, a file's content or a git config value is checked here (pure).
+public enum RemoteEntryValidator {
+    public struct Rejection: Error, Equatable, CustomStringConvertible {
+        public let gitdir: String
+        public let reason: String
+        public var description: String { "remote manifest entry \(gitdir.debugDescription): \(reason)" }
+    }
+
+    /// A gitdir or symlink: absolute, normalized, no `.`/`..`/empty
+    /// components, printable, and not toplevel itself.
+    public static func isCleanGitdir(_ path: String) -> Bool {
+        guard path.hasPrefix("/"), path.count > 1, path.utf8.count <= 4096, !path.hasSuffix("/") else { return false }
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        for component in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            if component.isEmpty || component == "." || component == ".." { return false }
+        }
+        return true
+    }
+
+    /// Checks one entry; `reserved` are gitdir prefixes the mirror keeps for
+    /// itself (the objstore directory), which no remote entry may touch.
+    public static func validate(gitdir: String, entry: ManifestEntry, reserved: [String]) -> Rejection? {
+        func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
+        guard isCleanGitdir(gitdir) else { return reject("not a clean absolute path inside toplevel") }
+        for prefix in reserved where gitdir == prefix || gitdir.hasPrefix(prefix + "/") {
+            return reject("inside \(prefix), which the mirror reserves")
+        }
+        let object = entry.object
+        if let value = object["fingerprint"], !(value.stringValue.map { Hex.isObjectID(Array($0.utf8)) } ?? false) {
+            return reject("fingerprint is not a 40-digit hex string")
+        }
+        if let value = object["modified"], !value.isNull, value.intValue == nil { return reject("modified is not a number") }
+        if let value = object["head"], !value.isNull {
+            guard let head = value.stringValue, RefName.isValidHead(head) else { return reject("head is not 'ref: <refname>' or an object id") }
+        }
+        if let value = object["description"], !value.isNull {
+            guard let text = value.stringValue, !text.unicodeScalars.contains("\0"), text.utf8.count <= 65536 else {
+                return reject("description is not a reasonable string")
+            }
+        }
+        if let value = object["owner"], !value.isNull {
+            guard let text = value.stringValue, !text.unicodeScalars.contains(where: { $0.value < 0x20 }), text.utf8.count <= 1024 else {
+                return reject("owner is not a single-line string")
+            }
+        }
+        if let value = object["symlinks"], !value.isNull {
+            guard let list = value.arrayValue else { return reject("symlinks is not a list") }
+            for item in list {
+                guard let link = item.stringValue, isCleanGitdir(link), link != gitdir else {
+                    return reject("symlink \(item) is not a clean absolute path inside toplevel")
+                }
+                for prefix in reserved where link == prefix || link.hasPrefix(prefix + "/") {
+                    return reject("symlink \(link) is inside \(prefix), which the mirror reserves")
+                }
+            }
+        }
+        for key in ["reference", "forkgroup"] {
+            if let value = object[key], !value.isNull, value.stringValue == nil { return reject("\(key) is not a string") }
+        }
+        return nil
+    }
+}

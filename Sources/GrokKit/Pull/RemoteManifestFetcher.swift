@@ -1,0 +1,115 @@
+import Glibc
+import Logging
+
+/// Gets the origin's manifest the way grok-pull does: `manifest_command`,
+/// `file://` (by mtime) or http(s) (by `If-Modified-Since`), recording what
+/// was fetched in the `.remote` status file. An empty, truncated or
+/// unparseable manifest is always an error, never an empty collection.
+public struct RemoteManifestFetcher: Sendable {
+    public enum Outcome: Sendable {
+        case unchanged
+        case fetched(Manifest)
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public let settings: PullSettings
+    public let localManifestPath: String
+    public let configLastModified: Int
+    public let logger: Logger
+    public var http = HTTPClient()
+    /// Decompressed manifests larger than this are refused (a gzip bomb).
+    public var sizeLimit = 512 << 20
+    public var commandTimeout: Duration = .seconds(600)
+
+    public init(settings: PullSettings, localManifestPath: String, configLastModified: Int, logger: Logger) {
+        self.settings = settings
+        self.localManifestPath = localManifestPath
+        self.configLastModified = configLastModified
+        self.logger = logger
+    }
+
+    /// `force`: ignore mtimes (`-n`, or the first check of a daemon).
+    public func fetch(force: Bool) async throws(Failure) -> Outcome {
+        if let command = settings.manifestCommand { return try await runCommand(command, force: force) }
+        guard let url = settings.manifestURL else { throw Failure(message: "no [remote] manifest configured") }
+        let statusPath = RemoteManifestStatus.path(forLocalManifest: localManifestPath)
+        let status = RemoteManifestStatus.load(statusPath)
+        var force = force
+        if status?.configLastModified != configLastModified {
+            logger.debug("Config file changed since the last run: not trusting manifest mtimes")
+            force = true
+        }
+        let lastFetched = (force ? nil : status?.lastFetched).flatMap { $0 > 0 ? $0 : nil }
+        logger.info(" manifest: fetching \(url)")
+        let manifest: Manifest
+        let lastModified: Int
+        if url.hasPrefix("file://") {
+            let path = String(url.dropFirst("file://".count))
+            guard FileSystem.exists(path) else { throw Failure(message: "remote manifest \(path) does not exist") }
+            lastModified = FileSystem.modificationTime(path) ?? 0
+            if let lastFetched, lastModified <= lastFetched {
+                logger.info(" manifest: unchanged")
+                return .unchanged
+            }
+            guard let bytes = FileSystem.read(path, limit: sizeLimit) else { throw Failure(message: "cannot read remote manifest \(path)") }
+            manifest = try decode(bytes, source: url)
+        } else if url.hasPrefix("http://") || url.hasPrefix("https://") {
+            let response: HTTPClient.Response
+            do { response = try await http.get(url, ifModifiedSince: lastFetched) } catch {
+                throw Failure(message: "cannot fetch remote manifest \(error.description)")
+            }
+            if response.status == 304 {
+                logger.info(" manifest: unchanged")
+                return .unchanged
+            }
+            guard response.status == 200 else { throw Failure(message: "cannot fetch remote manifest \(url): server returned HTTP \(response.status)") }
+            manifest = try decode(response.body, source: url)
+            lastModified = response.lastModified ?? Int(time(nil))
+        } else {
+            throw Failure(message: "remote manifest \(url): only http://, https:// and file:// are supported")
+        }
+        let newStatus = RemoteManifestStatus(source: url, lastFetched: lastModified, configLastModified: configLastModified)
+        if !newStatus.save(statusPath) { logger.warning("Could not write \(statusPath)") }
+        return .fetched(manifest)
+    }
+
+    private func decode(_ bytes: [UInt8], source: String) throws(Failure) -> Manifest {
+        let manifest: Manifest
+        do { manifest = try ManifestFile.decode(bytes, source: source, sizeLimit: sizeLimit) } catch {
+            throw Failure(message: error.description)
+        }
+        guard !manifest.isEmpty else { throw Failure(message: "remote manifest \(source) is empty; refusing to act on it") }
+        return manifest
+    }
+
+    /// The manifest_command protocol: exit 0 with JSON on stdout, 1 an
+    /// error, 127 unchanged, anything else a warning and nothing done.
+    private func runCommand(_ command: String, force: Bool) async throws(Failure) -> Outcome {
+        var words: [String]
+        do { words = try ShellWords.split(command) } catch { throw Failure(message: "manifest_command: \(error.description)") }
+        guard let executable = words.first.flatMap({ CommandRunner.lookUp(GrokConfig.expandUser($0)) }) else {
+            throw Failure(message: "manifest_command is not executable: \(command)")
+        }
+        words.removeFirst()
+        if force { words.append("--force") }
+        logger.info(" manifest: executing \(command)")
+        let result: CommandResult
+        do { result = try await CommandRunner.run(executable, words, timeout: commandTimeout, outputLimit: sizeLimit) } catch {
+            throw Failure(message: "manifest_command: \(error.description)")
+        }
+        switch result.exitCode {
+        case 0: return .fetched(try decode(result.stdout, source: "output of \(command)"))
+        case 127:
+            logger.info(" manifest: unchanged")
+            return .unchanged
+        case 1: throw Failure(message: "manifest_command \(command) failed: \(result.errorOutput)")
+        default:
+            logger.warning(" manifest: executing \(command) returned \(result.exitCode); nothing done")
+            return .unchanged
+        }
+    }
+}

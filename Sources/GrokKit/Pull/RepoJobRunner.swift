@@ -1,0 +1,205 @@
+import Glibc
+import Logging
+
+/// Carries out one `PullPlan.Job` on disk, holding the repository's lock.
+public struct RepoJobRunner: Sendable {
+    public enum Maintenance: String, Sendable, Equatable {
+        case repack, packRefs, packRefsAll
+    }
+
+    public enum Outcome: Sendable {
+        /// The local manifest entry to record, whether the repo was cloned
+        /// or fetched, and housekeeping for afterwards.
+        case done(entry: ManifestEntry, cloned: Bool, fetched: Bool, maintenance: [Maintenance])
+        case failed(String)
+        /// Another process holds the repository's lock: try again later.
+        case deferred
+    }
+
+    public let toplevel: String
+    public let settings: PullSettings
+    public let git: GitRunner
+    public let logger: Logger
+
+    public init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger) {
+        self.toplevel = toplevel
+        self.settings = settings
+        self.git = git
+        self.logger = logger
+    }
+
+    private var setup: RepoSetup { RepoSetup(git: git, settings: settings) }
+
+    public func run(_ job: PullPlan.Job) async -> Outcome {
+        let gitdir = job.gitdir
+        let repo: ContainedPath
+        do {
+            repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
+            try repo.createParents()
+        } catch {
+            return .failed(error.description)
+        }
+        let lock: FileLock
+        do {
+            guard let held = try FileLock.tryAcquire(for: repo.path) else {
+                logger.info("    defer: \(gitdir) (locked)")
+                return .deferred
+            }
+            lock = held
+        } catch {
+            return .failed(error.description)
+        }
+        defer { lock.release() }
+        do {
+            let outcome = try await perform(job, repo: repo)
+            placeSymlinks(job.entry.symlinks, for: repo)
+            return outcome
+        } catch {
+            return .failed("\(gitdir): \(error.message)")
+        }
+    }
+
+    private struct Failure: Error { let message: String }
+
+    private func perform(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Outcome {
+        let gitdir = job.gitdir
+        let entry = job.entry
+        var cloned = false
+        var mustFetch: Bool
+        do {
+            switch job.action {
+            case .initialize:
+                logger.info("     init: \(gitdir)")
+                try await setup.initialize(repo)
+                try await setup.resetRemote(repo, gitdir: gitdir)
+                try await setup.applyParameters(repo, entry: entry)
+                cloned = true
+                mustFetch = true
+            case .reclone:
+                logger.info("  reclone: \(gitdir)")
+                let aside = try ContainedPath(toplevel: toplevel, gitdir: gitdir + ".reclone")
+                try aside.remove()
+                guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
+                try aside.remove()
+                try await setup.initialize(repo)
+                try await setup.resetRemote(repo, gitdir: gitdir)
+                try await setup.applyParameters(repo, entry: entry)
+                cloned = true
+                mustFetch = true
+            case .fixRemotes:
+                logger.info(" reorigin: \(gitdir)")
+                try await setup.resetRemote(repo, gitdir: gitdir)
+                try await setup.applyParameters(repo, entry: entry)
+                mustFetch = true
+            case .update(let fixParams, let fetch):
+                if fixParams {
+                    logger.info(" reconfig: \(gitdir)")
+                    try await setup.applyParameters(repo, entry: entry)
+                }
+                mustFetch = fetch
+            }
+        } catch let error as RepoSetup.Failure {
+            throw Failure(message: error.message)
+        } catch let error as ContainedPath.Escape {
+            throw Failure(message: error.description)
+        } catch let error as Failure {
+            throw error
+        } catch {
+            throw Failure(message: "\(error)")
+        }
+
+        let reader = FingerprintReader(git: git)
+        let before = cloned ? nil : (try? await reader.fingerprint(gitDir: repo.path))?.0.value
+        if mustFetch && before == entry.fingerprint { mustFetch = false }
+        guard mustFetch else {
+            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before), cloned: false, fetched: false, maintenance: [])
+        }
+        if !cloned, !(await setup.hasRemote(repo)) {
+            logger.info(" reorigin: \(gitdir)")
+            do { try await setup.resetRemote(repo, gitdir: gitdir) } catch { throw Failure(message: error.message) }
+        }
+        try await fetch(repo, gitdir: gitdir)
+        await HookRunner(logger: logger).run(settings.postUpdateHooks, arguments: [repo.path], context: gitdir)
+        let after = (try? await reader.fingerprint(gitDir: repo.path))?.0.value
+        if let after { FileSystem.write(Array(after.utf8), to: repo.path + "/" + MarkerFile.fingerprint) }
+        if let modified = entry.modified { recordModified(modified, in: repo) }
+        var maintenance: [Maintenance] = []
+        if cloned { maintenance.append(.packRefsAll) }
+        if await needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
+        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, fetched: true, maintenance: maintenance)
+    }
+
+    /// `git remote update <remote> --prune`, up to `retries` times.
+    private func fetch(_ repo: ContainedPath, gitdir: String) async throws(Failure) {
+        logger.info("    fetch: \(gitdir)")
+        var lastError = ""
+        for attempt in 1...settings.retries {
+            if attempt > 1 { logger.info("  refetch: \(gitdir) (try #\(attempt))") }
+            do {
+                let result = try await git.run(gitDir: repo.path, ["remote", "update", settings.remoteName, "--prune"])
+                if result.succeeded {
+                    if !result.errorOutput.isEmpty { logger.debug("Stderr (\(repo.path)): \(result.errorOutput)") }
+                    return
+                }
+                lastError = result.errorOutput
+                logger.warning("Stderr (\(repo.path)): \(lastError)")
+            } catch {
+                lastError = error.description
+                logger.warning("\(gitdir): \(lastError)")
+            }
+        }
+        throw Failure(message: "fetch failed after \(settings.retries) tries: \(lastError.split(separator: "\n").last.map(String.init) ?? "")")
+    }
+
+    /// `grokmirror.timestamp` and cgit's agefile (`info/web/last-modified`).
+    private func recordModified(_ modified: Int, in repo: ContainedPath) {
+        FileSystem.write(Array(String(modified).utf8), to: repo.path + "/" + MarkerFile.timestamp)
+        mkdir(repo.path + "/info", 0o777)
+        mkdir(repo.path + "/info/web", 0o777)
+        var seconds = modified
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func pad(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let text = "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))\n"
+        FileSystem.write(Array(text.utf8), to: repo.path + "/info/web/last-modified")
+    }
+
+    private func needsQuickRepack(_ repo: ContainedPath) async -> Bool {
+        if Self.isPrecious(repo.path) { return false }
+        guard let result = try? await git.run(gitDir: repo.path, ["count-objects", "-v"]), result.succeeded else { return false }
+        return ObjectCounts(parsing: result.output).repackLevel() > .none
+    }
+
+    /// `extensions.preciousObjects` from the repo's config file; a config we
+    /// cannot read counts as precious (never repack what we cannot judge).
+    static func isPrecious(_ path: String) -> Bool {
+        guard let bytes = FileSystem.read(path + "/config", limit: 1 << 22) else { return false }
+        guard let config = GitConfigFile(bytes) else { return true }
+        let value = config.entries.last { $0.key == "extensions.preciousobjects" }?.value?.lowercased()
+        return ["yes", "true", "1", "on"].contains(value ?? "")
+    }
+
+    /// Makes each listed symlink point at the repository: wrong links are
+    /// replaced, and a directory standing where a symlink belongs is removed.
+    private func placeSymlinks(_ symlinks: [String], for repo: ContainedPath) {
+        guard FileSystem.exists(repo.path) else { return }
+        for symlinkGitdir in symlinks {
+            do {
+                let link = try ContainedPath(toplevel: toplevel, gitdir: symlinkGitdir)
+                if FileSystem.isSymlink(link.path) {
+                    if PathUtilities.realpath(link.path) != PathUtilities.realpath(repo.path) { unlink(link.path) }
+                } else if FileSystem.exists(link.path) {
+                    logger.warning("Deleted repo \(link.path), because it is now a symlink to \(repo.path)")
+                    try link.remove()
+                }
+                if !FileSystem.isSymlink(link.path) {
+                    logger.info("  symlink: \(symlinkGitdir) -> \(repo.path.dropFirst(toplevel.count))")
+                    try link.createParents()
+                    symlink(repo.path, link.path)
+                }
+            } catch {
+                logger.error("\(error.description)")
+            }
+        }
+    }
+}

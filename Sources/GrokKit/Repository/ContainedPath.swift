@@ -1,0 +1,58 @@
+import Glibc
+
+/// Guards every create, replace and delete grok-pull makes: the path must
+/// lie inside toplevel once every symlink in its parent directories is
+/// resolved, so no manifest entry can steer a write or a deletion outside
+/// the mirror (grokmirror 2.0.12 deletes outside toplevel for
+/// `"symlinks": ["/../x"]`).
+public struct ContainedPath: Sendable, Equatable {
+    public let toplevel: String
+    /// toplevel + gitdir, lexically.
+    public let path: String
+
+    public struct Escape: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "\(path) resolves outside toplevel; refusing to touch it" }
+    }
+
+    /// `gitdir` must already be clean (see `RemoteEntryValidator`).
+    public init(toplevel: String, gitdir: String) throws(Escape) {
+        let path = toplevel + gitdir
+        guard RemoteEntryValidator.isCleanGitdir(gitdir),
+              PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
+            throw Escape(path: path)
+        }
+        self.toplevel = toplevel
+        self.path = path
+    }
+
+    /// Creates the parent directories (each checked to stay inside toplevel).
+    public func createParents() throws(Escape) {
+        var pending: [String] = []
+        var directory = PathUtilities.dirname(path)
+        while !FileSystem.exists(directory), directory != toplevel, directory != "/" {
+            pending.append(directory)
+            directory = PathUtilities.dirname(directory)
+        }
+        for directory in pending.reversed() {
+            guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(directory)), root: toplevel) else { throw Escape(path: directory) }
+            mkdir(directory, 0o777)
+        }
+    }
+
+    /// Deletes the path: a symlink is unlinked (never followed), a directory
+    /// removed with everything below it, without following symlinks inside.
+    public func remove() throws(Escape) {
+        guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else { throw Escape(path: path) }
+        Self.removeTree(path)
+    }
+
+    static func removeTree(_ path: String) {
+        if FileSystem.kind(path) == .directory {
+            for name in FileSystem.listDirectory(path) ?? [] { removeTree(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}

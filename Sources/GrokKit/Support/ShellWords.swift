@@ -1,0 +1,37 @@
+/// POSIX shell word splitting (Python's `shlex.split`) for config values
+/// that hold a command line (`manifest_command`, hooks): quotes and
+/// backslashes, no expansion of any kind.
+public enum ShellWords {
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public let text: String
+        public var description: String { "unbalanced quotes in \(text)" }
+    }
+
+    public static func split(_ text: String) throws(Error) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character? = nil
+        var escaped = false
+        for character in text {
+            if escaped {
+                if quote == "\"" && !"\\\"$`\n".contains(character) { current.append("\\") }
+                if character != "\n" || quote != nil { current.append(character) }
+                escaped = false
+                inWord = true
+                continue
+            }
+            switch (quote, character) {
+            case (nil, "\\"), ("\"", "\\"): escaped = true
+            case (nil, "'"), (nil, "\""): quote = character; inWord = true
+            case ("'", "'"), ("\"", "\""): quote = nil
+            case (nil, " "), (nil, "\t"), (nil, "\n"):
+                if inWord { words.append(current); current = ""; inWord = false }
+            default: current.append(character); inWord = true
+            }
+        }
+        if quote != nil || escaped { throw Error(text: text) }
+        if inWord { words.append(current) }
+        return words
+    }
+}

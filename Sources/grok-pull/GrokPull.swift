@@ -1,0 +1,56 @@
+import ArgumentParser
+import GrokKit
+import Glibc
+
+@main
+struct GrokPull: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grok-pull",
+        abstract: "Create or update a mirror of a git repository collection.",
+        version: GrokVersion.versionString
+    )
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "Location of the configuration file")
+    var config: String
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
+    var verbose = false
+    @Flag(name: [.customShort("n"), .customLong("no-mtime-check")], help: "Run without checking manifest mtime")
+    var noMtimeCheck = false
+    @Flag(name: [.customShort("p"), .customLong("purge")], help: "Remove any git trees that are no longer in manifest")
+    var purge = false
+    @Flag(name: .customLong("force-purge"), help: "Force purge despite significant repo deletions")
+    var forcePurge = false
+    @Flag(name: [.customShort("o"), .customLong("continuous")], help: "Run continuously (no effect if refresh is not set in config)")
+    var continuous = false
+
+    func run() async throws {
+        var arguments = PullCommand.Arguments(configPath: config)
+        arguments.verbose = verbose
+        arguments.noMtimeCheck = noMtimeCheck
+        arguments.purge = purge
+        arguments.forcePurge = forcePurge
+        arguments.continuous = continuous
+        throw ExitCode(await PullCommand.run(arguments))
+    }
+
+    /// argparse exits 2 on usage errors; scripts written for grokmirror expect that.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            StandardError.write("grok-pull: " + fullMessage(for: error))
+            Glibc.exit(2)
+        }
+    }
+}
