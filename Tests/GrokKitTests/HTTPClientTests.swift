@@ -1,0 +1,49 @@
+import Testing
+import TestSupport
+@testable import GrokKit
+
+@Suite struct HTTPClientTests {
+    @Test func stalledServerTimesOut() async throws {
+        let server = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc".utf8), closeAfterwards: false)
+        var client = HTTPClient()
+        client.stallTimeout = 1
+        client.attempts = 1
+        let started = ContinuousClock.now
+        await #expect(throws: HTTPClient.Failure.self) { try await client.get(server.url) }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func truncatedBodyIsAnError() async throws {
+        let server = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{\"partial".utf8))
+        var client = HTTPClient()
+        client.attempts = 2
+        await #expect(throws: HTTPClient.Failure.self) { try await client.get(server.url) }
+    }
+
+    @Test func oversizedBodyIsRefused() async throws {
+        let body = String(repeating: "x", count: 200_000)
+        let server = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+        var client = HTTPClient()
+        client.sizeLimit = 100_000
+        do {
+            _ = try await client.get(server.url)
+            Issue.record("expected a size failure")
+        } catch {
+            #expect(error.description.contains("larger than"))
+        }
+    }
+
+    @Test func connectionRefusedIsRetriedThenReported() async throws {
+        let port = try OriginServer.freePort()
+        var client = HTTPClient()
+        client.attempts = 3
+        let started = ContinuousClock.now
+        await #expect(throws: HTTPClient.Failure.self) { try await client.get("http://127.0.0.1:\(port)/x") }
+        // Back-off of 0.5 s then 1 s between the three tries.
+        #expect(ContinuousClock.now - started >= .milliseconds(1400))
+    }
+
+    @Test func otherSchemesAreRefused() async {
+        await #expect(throws: HTTPClient.Failure.self) { try await HTTPClient().get("file:///etc/passwd") }
+    }
+}

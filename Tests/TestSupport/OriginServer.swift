@@ -1,0 +1,127 @@
+import Foundation
+import GrokKit
+
+/// A real origin on 127.0.0.1: nginx serving the origin's toplevel as
+/// static files (the manifest, with real Last-Modified and 304s; `/private/`
+/// behind basic auth) and its repositories over smart HTTP at `/git/`
+/// through `git http-backend` via fcgiwrap. Stopped on deinit.
+public final class OriginServer: @unchecked Sendable {
+    public let root: String
+    public let port: Int
+    public let workDirectory: TemporaryDirectory
+    private var nginx: Process?
+    private var fcgiwrap: Process?
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var accessLog: String { (try? String(contentsOfFile: workDirectory.file("access.log"), encoding: .utf8)) ?? "" }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Serves `root`; basic auth for `/private/` is user `mirror`, password `s3cret`.
+    public init(root: String) throws {
+        self.root = root
+        workDirectory = TemporaryDirectory()
+        port = try Self.freePort()
+        let dir = workDirectory.path
+        for sub in ["tmp", "tmp/body", "tmp/fastcgi", "tmp/proxy", "tmp/uwsgi", "tmp/scgi"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
+        workDirectory.write("htpasswd", "mirror:{PLAIN}s3cret\n")
+        let socket = dir + "/fcgiwrap.sock"
+        workDirectory.write("nginx.conf", """
+            \(getuid() == 0 ? "user root;" : "")
+            daemon off;
+            master_process on;
+            worker_processes 1;
+            error_log \(dir)/error.log;
+            pid \(dir)/nginx.pid;
+            events { worker_connections 256; }
+            http {
+                access_log \(dir)/access.log;
+                client_body_temp_path \(dir)/tmp/body;
+                fastcgi_temp_path \(dir)/tmp/fastcgi;
+                proxy_temp_path \(dir)/tmp/proxy;
+                uwsgi_temp_path \(dir)/tmp/uwsgi;
+                scgi_temp_path \(dir)/tmp/scgi;
+                default_type application/octet-stream;
+                server {
+                    listen 127.0.0.1:\(port);
+                    root \(root);
+                    location /private/ {
+                        auth_basic "grokmirror test";
+                        auth_basic_user_file \(dir)/htpasswd;
+                    }
+                    location ~ ^/git(/.*)$ {
+                        client_max_body_size 0;
+                        include /etc/nginx/fastcgi_params;
+                        fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+                        fastcgi_param GIT_PROJECT_ROOT \(root);
+                        fastcgi_param GIT_HTTP_EXPORT_ALL "";
+                        fastcgi_param PATH_INFO $1;
+                        fastcgi_pass unix:\(socket);
+                    }
+                }
+            }
+            """)
+        let wrap = Process()
+        wrap.executableURL = URL(fileURLWithPath: "/usr/sbin/fcgiwrap")
+        wrap.arguments = ["-c", "4", "-s", "unix:" + socket]
+        wrap.standardOutput = FileHandle.nullDevice
+        wrap.standardError = FileHandle.nullDevice
+        try wrap.run()
+        fcgiwrap = wrap
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        server.arguments = ["-c", dir + "/nginx.conf", "-p", dir, "-e", dir + "/error.log"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        nginx = server
+        for _ in 0..<100 {
+            if Self.accepts(port: port) && FileManager.default.fileExists(atPath: socket) { return }
+            usleep(50_000)
+        }
+        stop()
+        throw StartFailure(description: "nginx did not start on port \(port): \((try? String(contentsOfFile: dir + "/error.log", encoding: .utf8)) ?? "")")
+    }
+
+    public func stop() {
+        for process in [nginx, fcgiwrap].compactMap({ $0 }) where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        nginx = nil
+        fcgiwrap = nil
+    }
+
+    deinit { stop() }
+
+    /// A port nothing listens on right now.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw StartFailure(description: "cannot bind a loopback port") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
