@@ -4,7 +4,7 @@
 # reference grokmirror 2.0.12 in a virtualenv at .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git zlib1g-dev libcurl4-openssl-dev nginx fcgiwrap pkg-config)
+packages=(git zlib1g-dev libcurl4-openssl-dev nginx fcgiwrap pkg-config procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -49,13 +49,10 @@ import GrokKit
         try ManifestFile(path: manifest).write(big, pretty: false)
         let repo = "\(top)/pub/project1/repo1.git"
         for attempt in 0..<25 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ours)
-            process.arguments = ["-m", manifest, "-t", top, "-n", repo]
-            try process.run()
+            let writer = try Spawn.start([ours, "-m", manifest, "-t", top, "-n", repo])
             usleep(useconds_t(2_000 + (attempt * 7_919) % 120_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            kill(writer.pid, SIGKILL)
+            _ = Spawn.wait(writer, timeout: 10)
             let current = try loadManifest(manifest)
             #expect(current.count == 30_000 || current.count == 30_001, "attempt \(attempt)")
         }

@@ -43,18 +43,14 @@ import GrokKit
     @Test func waitForManifestWaitsWithoutHoldingTheLock() async throws {
         try shell("\(Tools.packageRoot)/scripts/make-origin.sh '\(top)' 3")
         let manifest = dir.file("manifest.js.gz")
-        let waiter = Process()
-        waiter.executableURL = URL(fileURLWithPath: ours)
-        waiter.arguments = ["-m", manifest, "-t", top, "-w", "-n", top + "/pub/project1/repo1.git"]
-        try waiter.run()
+        let waiter = try Spawn.start([ours, "-m", manifest, "-t", top, "-w", "-n", top + "/pub/project1/repo1.git"])
         try await Task.sleep(for: .milliseconds(1500))
-        #expect(waiter.isRunning, "must wait while the manifest is missing")
+        var status: Int32 = 0
+        #expect(!Spawn.hasExited(waiter, status: &status), "must wait while the manifest is missing")
         // A full run can take the lock meanwhile, and creates the manifest.
         #expect(try runProcess(ours, ["-m", manifest, "-t", top], timeout: 30).status == 0)
-        for _ in 0..<100 where waiter.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!waiter.isRunning)
-        waiter.waitUntilExit()
-        #expect(waiter.terminationStatus == 0)
+        let outcome = Spawn.wait(waiter, timeout: 15)
+        #expect(outcome.status == 0)
     }
 
     @Test func repositoryLockFileNamesMatchGrokmirror() {

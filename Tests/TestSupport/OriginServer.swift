@@ -9,8 +9,8 @@ public final class OriginServer: @unchecked Sendable {
     public let root: String
     public let port: Int
     public let workDirectory: TemporaryDirectory
-    private var nginx: Process?
-    private var fcgiwrap: Process?
+    /// Process groups of the servers, killed whole by stop().
+    private var groups: [Int32] = []
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var accessLog: String { (try? String(contentsOfFile: workDirectory.file("access.log"), encoding: .utf8)) ?? "" }
@@ -32,7 +32,7 @@ public final class OriginServer: @unchecked Sendable {
         let socket = dir + "/fcgiwrap.sock"
         workDirectory.write("nginx.conf", """
             \(getuid() == 0 ? "user root;" : "")
-            daemon off;
+            daemon on;
             master_process on;
             worker_processes 1;
             error_log \(dir)/error.log;
@@ -65,20 +65,15 @@ public final class OriginServer: @unchecked Sendable {
                 }
             }
             """)
-        let wrap = Process()
-        wrap.executableURL = URL(fileURLWithPath: "/usr/sbin/fcgiwrap")
-        wrap.arguments = ["-c", "4", "-s", "unix:" + socket]
-        wrap.standardOutput = FileHandle.nullDevice
-        wrap.standardError = FileHandle.nullDevice
-        try wrap.run()
-        fcgiwrap = wrap
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        server.arguments = ["-c", dir + "/nginx.conf", "-p", dir, "-e", dir + "/error.log"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        nginx = server
+        // Each server leads its own process group (setsid), so stop() can
+        // kill it with all its children at once.
+        let wrapPid = try shell("setsid /usr/sbin/fcgiwrap -c 4 -s 'unix:\(socket)' </dev/null >/dev/null 2>&1 & echo $!")
+        if let pid = Int32(wrapPid.trimmingCharacters(in: .whitespacesAndNewlines)) { groups.append(pid) }
+        try shell("setsid /usr/sbin/nginx -c '\(dir)/nginx.conf' -p '\(dir)' -e '\(dir)/error.log' </dev/null >/dev/null 2>&1")
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: dir + "/nginx.pid") { usleep(20_000) }
+        if let text = try? String(contentsOfFile: dir + "/nginx.pid", encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            groups.append(pid)
+        }
         for _ in 0..<100 {
             if Self.accepts(port: port) && FileManager.default.fileExists(atPath: socket) { return }
             usleep(50_000)
@@ -88,12 +83,11 @@ public final class OriginServer: @unchecked Sendable {
     }
 
     public func stop() {
-        for process in [nginx, fcgiwrap].compactMap({ $0 }) where process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        for group in groups {
+            kill(-group, SIGKILL)
+            kill(group, SIGKILL)
         }
-        nginx = nil
-        fcgiwrap = nil
+        groups = []
     }
 
     deinit { stop() }

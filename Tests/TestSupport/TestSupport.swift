@@ -25,34 +25,26 @@ public final class TemporaryDirectory {
 
 /// Runs a shell script (with a fixed git identity) and returns its stdout.
 @discardableResult
-public func shell(_ script: String, in directory: String? = nil, expectSuccess: Bool = true) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-euo", "pipefail", "-c", script]
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    var environment = ProcessInfo.processInfo.environment
-    for key in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] { environment[key] = "Test" }
-    for key in ["GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"] { environment[key] = "test@example.org" }
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: outData, as: UTF8.self)
-    if expectSuccess && process.terminationStatus != 0 {
-        throw ShellError(script: script, status: process.terminationStatus, stderr: String(decoding: errData, as: UTF8.self))
+public func shell(_ script: String, in directory: String? = nil, expectSuccess: Bool = true, timeout: Double = 600) throws -> String {
+    let identity = ["GIT_AUTHOR_NAME": "Test", "GIT_COMMITTER_NAME": "Test",
+                    "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_EMAIL": "test@example.org"]
+    let body = directory.map { "cd '\($0)'\n" + script } ?? script
+    let outcome = try Spawn.run(["/bin/bash", "-euo", "pipefail", "-c", body], environment: identity, timeout: timeout)
+    if expectSuccess && outcome.status != 0 {
+        throw ShellError(script: script, status: outcome.status, stderr: outcome.stderr)
     }
-    return text
+    return outcome.stdout
 }
 
 public struct ShellError: Error, CustomStringConvertible {
-    let script: String
-    let status: Int32
-    let stderr: String
+    public let script: String
+    public let status: Int32
+    public let stderr: String
+    public init(script: String, status: Int32, stderr: String) {
+        self.script = script
+        self.status = status
+        self.stderr = stderr
+    }
     public var description: String { "shell exited \(status): \(script)\n\(stderr)" }
 }
 

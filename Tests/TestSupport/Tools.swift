@@ -11,28 +11,7 @@ public struct ProcessOutcome: Sendable {
 /// Runs an executable with arguments (no shell), killing it after `timeout` seconds.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 300, environment: [String: String] = [:]) throws -> ProcessOutcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    // Files, not pipes: nothing to drain, so no deadlock whatever the volume.
-    let scratch = NSTemporaryDirectory() + "grokkit-proc-" + UUID().uuidString
-    _ = FileManager.default.createFile(atPath: scratch + ".out", contents: nil)
-    _ = FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
-    defer {
-        try? FileManager.default.removeItem(atPath: scratch + ".out")
-        try? FileManager.default.removeItem(atPath: scratch + ".err")
-    }
-    process.standardOutput = FileHandle(forWritingAtPath: scratch + ".out")
-    process.standardError = FileHandle(forWritingAtPath: scratch + ".err")
-    try process.run()
-    let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-    process.waitUntilExit()
-    killer.cancel()
-    let outData = FileManager.default.contents(atPath: scratch + ".out") ?? Data()
-    let errData = FileManager.default.contents(atPath: scratch + ".err") ?? Data()
-    return ProcessOutcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    try Spawn.run([executable] + arguments, environment: environment, timeout: timeout)
 }
 
 /// Where the binaries under test and the reference implementation live.
