@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TestSupport
+import GrokKit
+
+/// The remote manifest and the origin server are untrusted: broken or
+/// malicious input must fail clearly, touch nothing outside toplevel, and
+/// never purge.
+@Suite(.serialized) struct PullHostileInputTests {
+    /// A mirrored fixture with purge enabled, so a wrongly empty manifest would show.
+    func mirrored() throws -> PullFixture {
+        let f = try PullFixture(repos: 4)
+        f.writeConfig(extra: "purge = yes\npurgeprotect = 99")
+        let first = try f.runPull()
+        #expect(first.status == 0, "\(first.stderr)")
+        return f
+    }
+
+    func serveManifest(_ f: PullFixture, _ bytes: [UInt8]) throws {
+        FileSystem.write(bytes, to: f.origin + "/manifest.js.gz")
+        try f.touchOriginManifest()
+    }
+
+    @Test func unusableManifestsFailWithExit2AndTouchNothing() throws {
+        let f = try mirrored()
+        let before = try f.mirrorSnapshot()
+        let good = FileSystem.read(f.origin + "/manifest.js.gz")!
+        let json = try Gzip.decompress(good)
+        let cases: [(String, [UInt8])] = [
+            ("empty object", Gzip.compress(Array("{}".utf8))),
+            ("empty file", []),
+            ("truncated gzip", Array(good.prefix(good.count / 2))),
+            ("truncated json", Gzip.compress(Array(json.prefix(json.count / 2)))),
+            ("not json", Gzip.compress(Array("<html>502 Bad Gateway</html>".utf8))),
+            ("a list", Gzip.compress(Array("[\"/pub/a.git\"]".utf8))),
+            ("entry not an object", Gzip.compress(Array("{\"/pub/a.git\": \"x\"}".utf8))),
+            ("gzip bomb", Gzip.compress([UInt8](repeating: 0x20, count: 600 << 20), level: 9)),
+        ]
+        for (name, bytes) in cases {
+            try serveManifest(f, bytes)
+            let run = try f.runPull()
+            #expect(run.status == 2, "\(name): \(run.stderr)")
+            #expect(run.stderr.contains("manifest"), "\(name) names the manifest: \(run.stderr)")
+            #expect(!run.stderr.contains("purge:"), "\(name)")
+            #expect(try f.mirrorSnapshot() == before, "\(name) touched the mirror")
+        }
+    }
+
+    @Test func httpErrorsAndBrokenServersFailWithExit2() throws {
+        let f = try mirrored()
+        let before = try f.mirrorSnapshot()
+        f.writeConfig(manifest: f.server.baseURL + "/no/such/manifest.js.gz", extra: "purge = yes")
+        let missing = try f.runPull()
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("HTTP 404"))
+        let errorServer = try RawHTTPServer(response: Array("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n".utf8))
+        f.writeConfig(manifest: errorServer.url, extra: "purge = yes")
+        let failing = try f.runPull()
+        #expect(failing.status == 2)
+        #expect(failing.stderr.contains("HTTP 500"))
+        let closing = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nLast-Modified: Sat, 21 Nov 2026 10:00:00 GMT\r\n\r\n{\"/pub/a.git\": {".utf8))
+        f.writeConfig(manifest: closing.url, extra: "purge = yes")
+        let cut = try f.runPull()
+        #expect(cut.status == 2)
+        #expect(cut.stderr.contains(closing.url))
+        #expect(try f.mirrorSnapshot() == before)
+    }
+
+    @Test func maliciousEntriesAreRejectedAndNothingOutsideToplevelIsTouched() throws {
+        let f = try PullFixture(repos: 3)
+        let victim = f.dir.file("victim")
+        try shell("mkdir -p '\(victim)/precious' && echo keep > '\(victim)/precious/file'")
+        var manifest = try loadManifest(f.origin + "/manifest.js.gz")
+        let template = manifest["/pub/project1/repo1.git"]!
+        func hostile(_ mutate: (inout ManifestEntry) -> Void) -> ManifestEntry {
+            var entry = template
+            entry.symlinks = []
+            mutate(&entry)
+            return entry
+        }
+        manifest["/pub/project1/repo1.git"] = hostile { $0.symlinks = ["/../victim/precious"] }
+        manifest["/../victim/precious"] = hostile { _ in }
+        manifest["/pub//double.git"] = hostile { _ in }
+        manifest["/pub/ctrl\u{1}.git"] = hostile { _ in }
+        manifest["/pub/evil-head.git"] = hostile { $0.head = "ref: refs/heads/x\n[core]\n\tworktree = /" }
+        manifest["/pub/evil-owner.git"] = hostile { $0.owner = "x\n[core]\n\tbare = false" }
+        manifest["/objstore/steal.git"] = hostile { _ in }
+        try ManifestFile(path: f.origin + "/manifest.js.gz").write(manifest, pretty: false)
+        try f.touchOriginManifest()
+        f.writeConfig(extra: "purge = yes")
+        let run = try f.runPull()
+        #expect(run.status == 1)
+        for gitdir in ["/pub/project1/repo1.git", "/../victim/precious", "/pub//double.git", "/pub/evil-head.git", "/pub/evil-owner.git", "/objstore/steal.git"] {
+            #expect(run.stderr.contains("remote manifest entry \(gitdir.debugDescription)"), "\(gitdir) named in: \(run.stderr)")
+        }
+        #expect(run.stderr.contains("Not purging"))
+        #expect(FileSystem.readString(victim + "/precious/file") == "keep\n")
+        #expect(!FileSystem.exists(f.mirror + "/pub/evil-head.git"))
+        #expect(!FileSystem.exists(f.mirror + "/objstore"))
+        // The valid entries were still mirrored.
+        #expect(try referenceFingerprint(f.mirror + "/pub/project2/repo2.git") == (try referenceFingerprint(f.origin + "/pub/project2/repo2.git")))
+    }
+
+    @Test func symlinkedDirectoryInTheMirrorCannotRedirectWrites() throws {
+        let f = try PullFixture(repos: 3)
+        let outside = f.dir.file("outside")
+        try shell("mkdir -p '\(outside)' && ln -s '\(outside)' '\(f.mirror)/pub'")
+        let run = try f.runPull()
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("outside toplevel"))
+        #expect(FileSystem.listDirectory(outside)?.isEmpty == true)
+    }
+}
