@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The demo: builds the tools, generates an origin tree of N repositories
-# (default 50) under ./demo/origin, and writes its manifest with grok-manifest.
+# (default 50) under ./demo/origin, writes its manifest with grok-manifest,
+# and mirrors the whole collection into ./demo/mirror with grok-pull.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
 swift build -c release --product grok-manifest
+swift build -c release --product grok-pull
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -27,3 +29,27 @@ echo "== manifest: $(gzip -dc demo/origin/manifest.js.gz | python3 -c 'import js
 gzip -dc demo/origin/manifest.js.gz | python3 -c 'import json,sys; m=json.load(sys.stdin); print(json.dumps({"/pub/project1/repo1.git": m["/pub/project1/repo1.git"]}, indent=2))'
 echo "== log file demo/manifest.log (last lines)"
 tail -3 demo/manifest.log
+
+cat > demo/pull.conf <<CONF
+[core]
+toplevel = $PWD/demo/mirror
+log = $PWD/demo/pull.log
+[remote]
+site = $PWD/demo/origin
+manifest = file://$PWD/demo/origin/manifest.js.gz
+[pull]
+projectslist = \${core:toplevel}/projects.list
+pull_threads = 2
+CONF
+mkdir -p demo/mirror
+echo "== grok-pull -c demo/pull.conf (initial mirror)"
+time "$bin/grok-pull" -c demo/pull.conf
+echo "== grok-pull again: nothing changed"
+"$bin/grok-pull" -c demo/pull.conf -v
+same=0; total=0
+for r in $(cd demo/origin && find pub -name '*.git' -type d); do
+  total=$((total + 1))
+  [ "$(git --git-dir=demo/origin/$r show-ref | sha1sum)" = "$(git --git-dir=demo/mirror/$r show-ref | sha1sum)" ] && same=$((same + 1))
+done
+echo "== demo/mirror: $same of $total repositories identical to the origin; projects.list has $(wc -l < demo/mirror/projects.list) lines"
+[ "$same" = "$total" ]

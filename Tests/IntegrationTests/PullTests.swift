@@ -183,3 +183,25 @@ import GrokKit
         try f.expectMirrorEqualsOrigin()
     }
 }
+
+@Suite(.serialized) struct PullSignalTests {
+    @Test func sigtermSavesFinishedWorkAndExitsZero() throws {
+        let f = try PullFixture(repos: 40)
+        let child = try Spawn.start([f.pull, "-c", f.config, "-v"])
+        usleep(400_000)
+        kill(child.pid, SIGTERM)
+        let started = Date()
+        let outcome = Spawn.wait(child, timeout: 30)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        if FileSystem.exists(f.mirror + "/manifest.js.gz") {
+            let saved = try loadManifest(f.mirror + "/manifest.js.gz")
+            for gitdir in saved.gitdirs {
+                #expect(try referenceFingerprint(f.mirror + gitdir) == (try referenceFingerprint(f.origin + gitdir)), "\(gitdir) recorded but incomplete")
+            }
+        }
+        // The next run finishes the job.
+        #expect(try f.runPull(["-n"]).status == 0)
+        try f.expectMirrorEqualsOrigin()
+    }
+}

@@ -40,6 +40,15 @@ public struct FingerprintReader: Sendable {
         return (try await fromGit(gitDir: gitDir, ignoring: ignoreGlobs), .git)
     }
 
+    /// The fingerprint of the refs as they are on disk, without proving
+    /// their objects present: what deciding "did the refs change?" needs,
+    /// at a fraction of the cost. Falls back to `fingerprint(gitDir:)`
+    /// where the ref files are not plain.
+    public func refsFingerprint(gitDir: String) async throws(GitError) -> String? {
+        if case .refs(let refs) = RefStore.read(gitDir: gitDir) { return Fingerprint.compute(refs).value }
+        return try await fingerprint(gitDir: gitDir).0.value
+    }
+
     /// `git show-ref`: a failure (no refs, or a ref to a missing object)
     /// means no fingerprint, as in grokmirror.
     public func fromGit(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> Fingerprint {

@@ -57,6 +57,7 @@ public struct PullRun: Sendable {
             return .unusable
         }
 
+        logger.debug("Remote manifest has \(remote.count) entries")
         let local: Manifest
         do { local = try manifestFile.read() } catch {
             logger.critical("Local manifest unreadable (\(error.description)); treating every repository as unknown")
@@ -67,7 +68,9 @@ public struct PullRun: Sendable {
         for gitdir in culled.withoutFingerprint { logger.critical("Repo without fingerprint info (skipped): \(gitdir)") }
         logger.info(" manifest: \(culled.entries.count) relevant entries")
 
+        logger.debug("Reading the state of \(culled.entries.count) repositories")
         let jobs = await plan(culled, local: local)
+        logger.debug("Planned \(jobs.count) jobs")
         var failures: [String: String] = [:]
         for rejection in culled.rejected { failures[rejection.gitdir] = rejection.reason }
 
@@ -105,43 +108,52 @@ public struct PullRun: Sendable {
 
     // MARK: Steps
 
-    /// Reads every repository's disk state (a few at a time: fingerprints
-    /// may need git) and decides what it needs.
+    /// Reads every repository's disk state and decides what it needs. The
+    /// reading is mostly a few small files per repository, so each core
+    /// takes one contiguous share rather than one task per repository.
     private func plan(_ culled: PullPlan.Culled, local: Manifest) async -> [PullPlan.Job] {
         let toplevel = self.toplevel
         let reader = FingerprintReader(git: git)
-        var states = [PullPlan.DiskState?](repeating: nil, count: culled.entries.count)
-        await withTaskGroup(of: (Int, PullPlan.DiskState).self) { group in
-            var next = 0
-            func launch() {
-                guard next < culled.entries.count else { return }
-                let index = next
-                next += 1
-                let (gitdir, entry) = culled.entries[index]
+        let entries = culled.entries
+        let shares = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), entries.count / 64))
+        var states = [PullPlan.DiskState?](repeating: nil, count: entries.count)
+        await withTaskGroup(of: [(Int, PullPlan.DiskState)].self) { group in
+            for share in 0..<shares {
+                let range = (entries.count * share / shares)..<(entries.count * (share + 1) / shares)
                 group.addTask {
-                    let path = toplevel + gitdir
-                    guard BareRepository.isBare(path) else { return (index, PullPlan.DiskState(exists: FileSystem.exists(path) && !FileSystem.isSymlink(path))) }
-                    let fingerprint = (try? await reader.fingerprint(gitDir: path))?.0.value
-                    let symlinksInPlace = entry.symlinks.allSatisfy { link in
-                        FileSystem.isSymlink(toplevel + link) && PathUtilities.realpath(toplevel + link) == PathUtilities.realpath(path)
+                    var found: [(Int, PullPlan.DiskState)] = []
+                    found.reserveCapacity(range.count)
+                    for index in range {
+                        let (gitdir, entry) = entries[index]
+                        found.append((index, await Self.diskState(toplevel + gitdir, symlinks: entry.symlinks, toplevel: toplevel, reader: reader)))
                     }
-                    return (index, PullPlan.DiskState(exists: true, recloneRequested: FileSystem.exists(path + "/" + MarkerFile.reclone),
-                                                      fingerprint: fingerprint, symlinksInPlace: symlinksInPlace))
+                    return found
                 }
             }
-            for _ in 0..<4 { launch() }
-            for await (index, state) in group {
-                states[index] = state
-                launch()
-            }
+            for await found in group { for (index, state) in found { states[index] = state } }
         }
         var jobs: [PullPlan.Job] = []
-        for (index, (gitdir, entry)) in culled.entries.enumerated() {
+        for (index, (gitdir, entry)) in entries.enumerated() {
             guard let action = PullPlan.action(remote: entry, local: local[gitdir], disk: states[index]!, defaultOwner: settings.defaultOwner) else { continue }
             jobs.append(PullPlan.Job(gitdir: gitdir, entry: entry, action: action))
         }
         if !jobs.isEmpty { logger.info(" manifest: \(jobs.count) new updates") }
         return jobs
+    }
+
+    private static func diskState(_ path: String, symlinks: [String], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
+        guard BareRepository.isBare(path) else { return PullPlan.DiskState(exists: FileSystem.exists(path) && !FileSystem.isSymlink(path)) }
+        // The cached fingerprint, as grokmirror plans with it: grok-pull
+        // rewrites it after every fetch, and grok-manifest and grok-fsck
+        // keep it current. Without one, the refs are read.
+        let cached = FileSystem.read(path + "/" + MarkerFile.fingerprint, limit: 64).flatMap { Hex.isObjectID($0) ? String(decoding: $0, as: UTF8.self) : nil }
+        var fingerprint = cached
+        if fingerprint == nil { fingerprint = (try? await reader.refsFingerprint(gitDir: path)) ?? nil }
+        let symlinksInPlace = symlinks.allSatisfy { link in
+            FileSystem.isSymlink(toplevel + link) && PathUtilities.realpath(toplevel + link) == PathUtilities.realpath(path)
+        }
+        return PullPlan.DiskState(exists: true, recloneRequested: FileSystem.exists(path + "/" + MarkerFile.reclone),
+                                  fingerprint: fingerprint, symlinksInPlace: symlinksInPlace)
     }
 
     /// Folds finished jobs (and purges) into the local manifest under its

@@ -71,7 +71,7 @@ public struct RepoJobRunner: Sendable {
             case .initialize:
                 logger.info("     init: \(gitdir)")
                 try await setup.initialize(repo)
-                try await setup.resetRemote(repo, gitdir: gitdir)
+                try await setup.configureNew(repo, gitdir: gitdir)
                 try await setup.applyParameters(repo, entry: entry)
                 cloned = true
                 mustFetch = true
@@ -82,7 +82,7 @@ public struct RepoJobRunner: Sendable {
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
                 try aside.remove()
                 try await setup.initialize(repo)
-                try await setup.resetRemote(repo, gitdir: gitdir)
+                try await setup.configureNew(repo, gitdir: gitdir)
                 try await setup.applyParameters(repo, entry: entry)
                 cloned = true
                 mustFetch = true
@@ -125,7 +125,7 @@ public struct RepoJobRunner: Sendable {
         if let modified = entry.modified { recordModified(modified, in: repo) }
         var maintenance: [Maintenance] = []
         if cloned { maintenance.append(.packRefsAll) }
-        if await needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
+        if needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
         return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, fetched: true, maintenance: maintenance)
     }
 
@@ -164,10 +164,9 @@ public struct RepoJobRunner: Sendable {
         FileSystem.write(Array(text.utf8), to: repo.path + "/info/web/last-modified")
     }
 
-    private func needsQuickRepack(_ repo: ContainedPath) async -> Bool {
+    private func needsQuickRepack(_ repo: ContainedPath) -> Bool {
         if Self.isPrecious(repo.path) { return false }
-        guard let result = try? await git.run(gitDir: repo.path, ["count-objects", "-v"]), result.succeeded else { return false }
-        return ObjectCounts(parsing: result.output).repackLevel() > .none
+        return ObjectCounts.measure(gitDir: repo.path).repackLevel() > .none
     }
 
     /// `extensions.preciousObjects` from the repo's config file; a config we

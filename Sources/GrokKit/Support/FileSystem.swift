@@ -40,23 +40,33 @@ public enum FileSystem {
         return Int(info.st_mtim.tv_sec)
     }
 
-    /// The whole content of a regular file, or nil when it cannot be read.
+    /// The whole content of a regular file, or nil when it cannot be read
+    /// (or is larger than `limit`).
     public static func read(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
+        // Sized by fstat, grown if the file grows while we read it.
+        var result = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if filled == result.count {
+                guard result.count <= limit else { return nil }
+                result.append(contentsOf: repeatElement(0, count: max(result.count, 4096)))
+            }
+            let count = result.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
-            if result.count > limit { return nil }
+            if count == 0 { break }
+            filled += count
         }
+        guard filled <= limit else { return nil }
+        result.removeSubrange(filled...)
+        return result
     }
 
     public static func readString(_ path: String) -> String? {

@@ -35,3 +35,4 @@ public enum ShellWords {
         return words
     }
 }
+
