@@ -43,6 +43,10 @@ public struct RemoteManifestFetcher: Sendable {
             logger.debug("Config file changed since the last run: not trusting manifest mtimes")
             force = true
         }
+        if let status, status.source != url {
+            logger.debug("Last fetch was from \(status.source): not trusting its mtime for \(url)")
+            force = true
+        }
         let lastFetched = (force ? nil : status?.lastFetched).flatMap { $0 > 0 ? $0 : nil }
         logger.info(" manifest: fetching \(url)")
         let manifest: Manifest

@@ -109,7 +109,9 @@ public struct RepoJobRunner: Sendable {
         }
 
         let reader = FingerprintReader(git: git)
-        let before = cloned ? nil : (try? await reader.fingerprint(gitDir: repo.path))?.0.value
+        // Whether to fetch depends only on the refs; what is recorded after
+        // the fetch is the full, object-checked fingerprint.
+        let before = cloned ? nil : ((try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil)
         if mustFetch && before == entry.fingerprint { mustFetch = false }
         guard mustFetch else {
             return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before), cloned: false, fetched: false, maintenance: [])
