@@ -39,13 +39,17 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .executableTarget(
-            name: "grok-manifest",
+        .target(
+            name: "GrokCLI",
             dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
+            name: "grok-manifest",
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
             name: "grok-pull",
-            dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "grok-fsck",

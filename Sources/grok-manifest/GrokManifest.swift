@@ -1,10 +1,9 @@
 import ArgumentParser
+import GrokCLI
 import GrokKit
-import Glibc
-import Logging
 
 @main
-struct GrokManifest: AsyncParsableCommand {
+struct GrokManifest: GrokTool {
     static let configuration = CommandConfiguration(
         commandName: "grok-manifest",
         abstract: "Create or update a grokmirror manifest file.",
@@ -58,27 +57,5 @@ struct GrokManifest: AsyncParsableCommand {
         cli.paths = paths
         let status = await ManifestCommand.run(cli)
         throw ExitCode(status)
-    }
-
-    /// argparse exits 2 on usage errors; scripts written for grokmirror expect that.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            StandardError.write("grok-manifest: " + fullMessage(for: error))
-            Glibc.exit(2)
-        }
     }
 }

@@ -1,9 +1,9 @@
 import ArgumentParser
+import GrokCLI
 import GrokKit
-import Glibc
 
 @main
-struct GrokPull: AsyncParsableCommand {
+struct GrokPull: GrokTool {
     static let configuration = CommandConfiguration(
         commandName: "grok-pull",
         abstract: "Create or update a mirror of a git repository collection.",
@@ -31,26 +31,5 @@ struct GrokPull: AsyncParsableCommand {
         arguments.forcePurge = forcePurge
         arguments.continuous = continuous
         throw ExitCode(await PullCommand.run(arguments))
-    }
-
-    /// argparse exits 2 on usage errors; scripts written for grokmirror expect that.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            StandardError.write("grok-pull: " + fullMessage(for: error))
-            Glibc.exit(2)
-        }
     }
 }

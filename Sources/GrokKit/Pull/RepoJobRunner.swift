@@ -70,9 +70,7 @@ public struct RepoJobRunner: Sendable {
             switch job.action {
             case .initialize:
                 logger.info("     init: \(gitdir)")
-                try await setup.initialize(repo)
-                try await setup.configureNew(repo, gitdir: gitdir)
-                try await setup.applyParameters(repo, entry: entry)
+                try await createFresh(repo, gitdir: gitdir, entry: entry)
                 cloned = true
                 mustFetch = true
             case .reclone:
@@ -81,9 +79,7 @@ public struct RepoJobRunner: Sendable {
                 try aside.remove()
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
                 try aside.remove()
-                try await setup.initialize(repo)
-                try await setup.configureNew(repo, gitdir: gitdir)
-                try await setup.applyParameters(repo, entry: entry)
+                try await createFresh(repo, gitdir: gitdir, entry: entry)
                 cloned = true
                 mustFetch = true
             case .fixRemotes:
@@ -129,6 +125,13 @@ public struct RepoJobRunner: Sendable {
         if cloned { maintenance.append(.packRefsAll) }
         if needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
         return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, fetched: true, maintenance: maintenance)
+    }
+
+    /// An empty mirror repository, configured, ready for its first fetch.
+    private func createFresh(_ repo: ContainedPath, gitdir: String, entry: ManifestEntry) async throws(RepoSetup.Failure) {
+        try await setup.initialize(repo)
+        try await setup.configureNew(repo, gitdir: gitdir)
+        try await setup.applyParameters(repo, entry: entry)
     }
 
     /// `git remote update <remote> --prune`, up to `retries` times.
