@@ -205,3 +205,24 @@ import GrokKit
         try f.expectMirrorEqualsOrigin()
     }
 }
+
+@Suite(.serialized) struct PullLockTests {
+    @Test func lockedRepositoryIsDeferredThenDone() throws {
+        let f = try PullFixture(repos: 3)
+        #expect(try f.runPull().status == 0)
+        let gitdir = "/pub/project2/repo2.git"
+        try shell("git --git-dir='\(f.origin + gitdir)' update-ref refs/heads/while-locked \"$(git --git-dir='\(f.origin + gitdir)' rev-parse master)\"")
+        try f.regenerateOriginManifest()
+        // Another process (grok-fsck, say) holds the repository's lock for three seconds.
+        let holder = try Spawn.start(["/usr/bin/env", "python3", "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[1]+'.held','w').close(); time.sleep(3)",
+            FileLock.lockPath(for: f.mirror + gitdir)])
+        for _ in 0..<100 where !FileSystem.exists(FileLock.lockPath(for: f.mirror + gitdir) + ".held") { usleep(20_000) }
+        let run = try f.runPull()
+        _ = Spawn.wait(holder, timeout: 10)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("defer: \(gitdir) (locked)"))
+        #expect(run.stderr.contains("fetch: \(gitdir)"))
+        try f.expectMirrorEqualsOrigin()
+    }
+}
