@@ -85,7 +85,7 @@ struct PullScheduler: Sendable {
                 case .finished(let job, let outcome):
                     active -= 1
                     switch outcome {
-                    case .done(let entry, let cloned, _, let maintenance):
+                    case .done(let entry, let cloned, let maintenance):
                         good += 1
                         logger.info("     done: \(job.gitdir)")
                         result.pendingCheckpoint.append((job.gitdir, entry))

@@ -8,9 +8,9 @@ public struct RepoJobRunner: Sendable {
     }
 
     public enum Outcome: Sendable {
-        /// The local manifest entry to record, whether the repo was cloned
-        /// or fetched, and housekeeping for afterwards.
-        case done(entry: ManifestEntry, cloned: Bool, fetched: Bool, maintenance: [Maintenance])
+        /// The local manifest entry to record, whether the repo was cloned,
+        /// and housekeeping for afterwards.
+        case done(entry: ManifestEntry, cloned: Bool, maintenance: [Maintenance])
         case failed(String)
         /// Another process holds the repository's lock: try again later.
         case deferred
@@ -110,7 +110,7 @@ public struct RepoJobRunner: Sendable {
         let before = cloned ? nil : ((try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil)
         if mustFetch && before == entry.fingerprint { mustFetch = false }
         guard mustFetch else {
-            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before), cloned: false, fetched: false, maintenance: [])
+            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before), cloned: false, maintenance: [])
         }
         if !cloned, !(await setup.hasRemote(repo)) {
             logger.info(" reorigin: \(gitdir)")
@@ -126,7 +126,7 @@ public struct RepoJobRunner: Sendable {
         var maintenance: [Maintenance] = []
         if cloned { maintenance.append(.packRefsAll) }
         if needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
-        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, fetched: true, maintenance: maintenance)
+        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, maintenance: maintenance)
     }
 
     /// An empty mirror repository, configured, ready for its first fetch.

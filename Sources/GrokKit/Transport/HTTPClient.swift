@@ -27,7 +27,6 @@ public struct HTTPClient: Sendable {
     public var maximumRedirects = 5
     public var attempts = 3
     public var sizeLimit = 256 << 20
-    public var netrcPath: String? = nil
 
     public init() {}
 
@@ -91,7 +90,6 @@ public struct HTTPClient: Sendable {
             grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             grok_curl_setopt_long(handle, CURLOPT_FILETIME, 1)
             grok_curl_setopt_long(handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
-            if let netrcPath { grok_curl_setopt_string(handle, CURLOPT_NETRC_FILE, netrcPath) }
             grok_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
             if let ifModifiedSince {
                 grok_curl_setopt_long(handle, CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
