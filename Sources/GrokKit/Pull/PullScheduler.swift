@@ -102,12 +102,12 @@ struct PullScheduler: Sendable {
                         if await checkpoint(result.pendingCheckpoint) { result.pendingCheckpoint = [] }
                     }
                 }
-                ProgressLine.shared.update("grok-pull: \(good + result.failures.count)/\(total) done, \(active) active, \(queue.count + deferred.count) queued, \(result.failures.count) errors")
                 if queue.isEmpty && deferred.isEmpty && active == 0 && !retryTimerRunning {
                     group.cancelAll()
                     return
                 }
                 launchAvailable()
+                ProgressLine.shared.update("grok-pull: \(good + result.failures.count)/\(total) done, \(active) active, \(queue.count + deferred.count) queued, \(result.failures.count) errors")
             }
         }
         ProgressLine.shared.clear()
