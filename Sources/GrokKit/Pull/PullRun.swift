@@ -31,20 +31,23 @@ public struct PullRun: Sendable {
         self.options = options
         self.logger = logger
         self.git = git
+        self.core = config.core
     }
 
-    private var toplevel: String { config.core.toplevel }
-    private var manifestFile: ManifestFile { ManifestFile(path: config.core.manifest) }
+    /// `[core]`, resolved once: `config.core` interpolates on every access.
+    private let core: GrokConfig.Core
+    private var toplevel: String { core.toplevel }
+    private var manifestFile: ManifestFile { ManifestFile(path: core.manifest) }
 
     /// Gitdir prefixes inside toplevel that remote entries may not use.
     private var reserved: [String] {
-        let objstore = PathUtilities.realpath(config.core.objstore)
+        let objstore = PathUtilities.realpath(core.objstore)
         guard let gitdir = ManifestTargets.gitdir(of: objstore, toplevel: toplevel) else { return [] }
         return [gitdir]
     }
 
     public func run() async -> ExitStatus {
-        let fetcher = RemoteManifestFetcher(settings: settings, localManifestPath: config.core.manifest, configLastModified: config.lastModified, logger: logger)
+        let fetcher = RemoteManifestFetcher(settings: settings, localManifestPath: core.manifest, configLastModified: config.lastModified, logger: logger)
         let remote: Manifest
         do {
             switch try await fetcher.fetch(force: options.noMtimeCheck) {
@@ -76,7 +79,7 @@ public struct PullRun: Sendable {
 
         let scheduler = PullScheduler(runner: RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger),
                                       threads: settings.threads, logger: logger) { done async in
-            await self.checkpoint(done, purged: [])
+            await self.checkpoint(done, purged: []) != nil
         }
         let result = await scheduler.run(jobs)
         for (gitdir, message) in result.failures { failures[gitdir] = message }
@@ -85,8 +88,7 @@ public struct PullRun: Sendable {
         if !result.interrupted && (options.purge || settings.purge) {
             purged = await purge(culled: culled, hadRejections: !culled.rejected.isEmpty)
         }
-        let changed = await checkpoint(result.pendingCheckpoint, purged: purged)
-        if changed || !result.pendingCheckpoint.isEmpty || !purged.isEmpty { writeProjectsList() }
+        if let written = await checkpoint(result.pendingCheckpoint, purged: purged) { writeProjectsList(written) }
         if result.interrupted {
             logger.info("Interrupted: saved the work completed so far.")
             return .success
@@ -157,10 +159,10 @@ public struct PullRun: Sendable {
     }
 
     /// Folds finished jobs (and purges) into the local manifest under its
-    /// lock. Returns whether anything was written.
+    /// lock. Returns the manifest written, nil when nothing was.
     @discardableResult
-    private func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Bool {
-        guard !done.isEmpty || !purged.isEmpty else { return false }
+    private func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Manifest? {
+        guard !done.isEmpty || !purged.isEmpty else { return nil }
         let file = manifestFile
         do {
             let lock = try FileLock.acquire(for: file.path)
@@ -170,15 +172,15 @@ public struct PullRun: Sendable {
             manifest.remove(Set(purged))
             try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false)
             logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
-            return true
+            return manifest
         } catch {
             logger.critical("\(error)")
-            return false
+            return nil
         }
     }
 
-    private func writeProjectsList() {
-        guard let path = settings.projectsList, let manifest = try? manifestFile.read() else { return }
+    private func writeProjectsList(_ manifest: Manifest) {
+        guard let path = settings.projectsList else { return }
         let text = ProjectsList.render(manifest, trimTop: settings.projectsListTrimTop, includeSymlinks: settings.projectsListSymlinks)
         if AtomicFile.write(Array(text.utf8), to: path) {
             logger.info(" projlist: wrote \(path)")
