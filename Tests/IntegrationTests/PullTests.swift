@@ -226,3 +226,17 @@ import GrokKit
         try f.expectMirrorEqualsOrigin()
     }
 }
+
+@Suite(.serialized) struct PullCheckpointTests {
+    /// With exactly 100 repositories the last checkpoint happens inside the
+    /// run, and projects.list must still be written at the end.
+    @Test func projectsListIsWrittenWhenACheckpointSavedEverything() throws {
+        let f = try PullFixture(repos: 100)
+        f.writeConfig(manifest: "file://\(f.origin)/manifest.js.gz", site: f.origin)
+        let run = try f.runPull()
+        #expect(run.status == 0, "\(run.stderr)")
+        let projects = try String(contentsOfFile: f.mirror + "/projects.list", encoding: .utf8)
+        #expect(projects.split(separator: "\n").count == 100)
+        #expect(try loadManifest(f.mirror + "/manifest.js.gz").count == 100)
+    }
+}

@@ -88,7 +88,13 @@ public struct PullRun: Sendable {
         if !result.interrupted && (options.purge || settings.purge) {
             purged = await purge(culled: culled, hadRejections: !culled.rejected.isEmpty)
         }
-        if let written = await checkpoint(result.pendingCheckpoint, purged: purged) { writeProjectsList(written) }
+        // A checkpoint during the run may already have saved every finished
+        // job; projects.list follows whatever the manifest now holds.
+        if let written = await checkpoint(result.pendingCheckpoint, purged: purged) {
+            writeProjectsList(written)
+        } else if result.finished > 0, let saved = try? manifestFile.read() {
+            writeProjectsList(saved)
+        }
         if result.interrupted {
             logger.info("Interrupted: saved the work completed so far.")
             return .success

@@ -21,6 +21,8 @@ struct PullScheduler: Sendable {
 
     struct Result {
         var pendingCheckpoint: [(String, ManifestEntry)] = []
+        /// Jobs that completed, including those already checkpointed.
+        var finished = 0
         var failures: [String: String] = [:]
         var cloned: [String] = []
         var maintenance: [(String, [RepoJobRunner.Maintenance])] = []
@@ -87,6 +89,7 @@ struct PullScheduler: Sendable {
                     switch outcome {
                     case .done(let entry, let cloned, let maintenance):
                         good += 1
+                        result.finished += 1
                         logger.info("     done: \(job.gitdir)")
                         result.pendingCheckpoint.append((job.gitdir, entry))
                         if cloned { result.cloned.append(job.gitdir) }
