@@ -117,3 +117,22 @@ import TestSupport
         #expect(Glob("a\\b").matches("a\\b"))
     }
 }
+
+@Suite struct UnfinishedInitializationTests {
+    let dir = TemporaryDirectory()
+
+    @Test func recognisesOnlyWhatGitInitLeaves() throws {
+        try shell("""
+            cd '\(dir.path)'
+            mkdir -p partial/hooks partial/info && touch partial/description partial/config.lock
+            mkdir empty
+            mkdir -p foreign/hooks && touch foreign/notes.txt
+            git init -q --bare complete.git
+            """)
+        #expect(BareRepository.isUnfinishedInitialization(dir.file("partial")))
+        #expect(BareRepository.isUnfinishedInitialization(dir.file("empty")))
+        #expect(!BareRepository.isUnfinishedInitialization(dir.file("foreign")))
+        #expect(!BareRepository.isUnfinishedInitialization(dir.file("complete.git")))
+        #expect(!BareRepository.isUnfinishedInitialization(dir.file("missing")))
+    }
+}

@@ -201,7 +201,8 @@ import GrokKit
             }
         }
         // The next run finishes the job.
-        #expect(try f.runPull(["-n"]).status == 0)
+        let rerun = try f.runPull(["-n"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
         try f.expectMirrorEqualsOrigin()
     }
 }

@@ -150,7 +150,11 @@ public struct PullRun: Sendable {
     }
 
     private static func diskState(_ path: String, symlinks: [String], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
-        guard BareRepository.isBare(path) else { return PullPlan.DiskState(exists: FileSystem.exists(path) && !FileSystem.isSymlink(path)) }
+        guard BareRepository.isBare(path) else {
+            // An init interrupted by a crash or signal is completed like a new clone.
+            let present = FileSystem.exists(path) && !FileSystem.isSymlink(path) && !BareRepository.isUnfinishedInitialization(path)
+            return PullPlan.DiskState(exists: present)
+        }
         // The cached fingerprint, as grokmirror plans with it: grok-pull
         // rewrites it after every fetch, and grok-manifest and grok-fsck
         // keep it current. Without one, the refs are read.

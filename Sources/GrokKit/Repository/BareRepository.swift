@@ -6,6 +6,17 @@ public enum BareRepository {
         FileSystem.isDirectory(path + "/objects") && FileSystem.isDirectory(path + "/refs") && FileSystem.isFile(path + "/HEAD")
     }
 
+    /// What `git init --bare` creates, and the FETCH_HEAD link grok-pull adds.
+    static let initializationNames: Set<String> = ["HEAD", "config", "description", "hooks", "info", "objects", "refs", "branches", "FETCH_HEAD"]
+
+    /// A directory left by an interrupted `git init`: not yet a bare repo,
+    /// holding nothing but what git init creates. Running git init again
+    /// completes it; anything else in the directory means it is not ours.
+    public static func isUnfinishedInitialization(_ path: String) -> Bool {
+        guard FileSystem.kind(path) == .directory, !isBare(path), let names = FileSystem.listDirectory(path) else { return false }
+        return names.allSatisfy { initializationNames.contains($0) || $0.hasSuffix(".lock") }
+    }
+
     /// An objstore repository carries this telltale file.
     public static func isObjectStore(_ path: String) -> Bool {
         FileSystem.exists(path + "/" + MarkerFile.objstore)
