@@ -53,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "grok-fsck",
-            dependencies: ["GrokKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", dependencies: ["GrokKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),

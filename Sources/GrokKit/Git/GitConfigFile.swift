@@ -1,5 +1,6 @@
-/// A git config file parsed without running git, for the one value
-/// grok-manifest needs from every repository (`gitweb.owner`).
+/// A git config file parsed without running git, for the few values the
+/// tools read from every repository (`gitweb.owner`, preciousObjects,
+/// remote URLs).
 ///
 /// Returns nil for anything whose meaning depends on more than the file
 /// itself (include directives) or that does not parse cleanly; callers then
@@ -25,6 +26,31 @@ public struct GitConfigFile: Sendable {
     /// `gitweb\..*` and keeps the last one whose final component is `owner`.
     public var gitwebOwner: Entry? {
         entries.last { $0.key.contains("gitweb.") && $0.key.split(separator: ".").last?.lowercased() == "owner" }
+    }
+
+    /// `<gitDir>/config`; nil when unreadable or unparseable.
+    public static func read(gitDir: String) -> GitConfigFile? {
+        FileSystem.read(gitDir + "/config", limit: 1 << 22).flatMap(GitConfigFile.init)
+    }
+
+    /// The last value of `key` (canonical case); `.some(nil)` for a bare name.
+    public func lastValue(_ key: String) -> String?? {
+        guard let entry = entries.last(where: { $0.key == key }) else { return nil }
+        return .some(entry.value)
+    }
+
+    /// git's boolean reading of `key`, nil when absent.
+    public func bool(_ key: String) -> Bool? {
+        guard let value = lastValue(key) else { return nil }
+        guard let text = value?.lowercased() else { return true }
+        return ["yes", "true", "on", "1"].contains(text)
+    }
+
+    /// Every `remote.<name>.url` value.
+    public var remoteURLs: [String] {
+        entries.compactMap { entry in
+            entry.key.hasPrefix("remote.") && entry.key.hasSuffix(".url") ? entry.value : nil
+        }
     }
 
     private struct Parser {

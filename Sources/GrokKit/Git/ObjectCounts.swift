@@ -7,6 +7,7 @@ public struct ObjectCounts: Sendable, Equatable {
     public var packs = 0
     public var packSizeKiB = 0
     public var garbage = 0
+    public var garbageSizeKiB = 0
     public var alternate: String? = nil
 
     public init() {}
@@ -23,11 +24,15 @@ public struct ObjectCounts: Sendable, Equatable {
             case "packs": packs = Int(value) ?? 0
             case "size-pack": packSizeKiB = Int(value) ?? 0
             case "garbage": garbage = Int(value) ?? 0
+            case "size-garbage": garbageSizeKiB = Int(value) ?? 0
             case "alternate": alternate = value
             default: break
             }
         }
     }
+
+    /// Disk use as grokmirror totals it: loose, packed and garbage KiB.
+    public var totalSizeKiB: Int { looseSizeKiB + packSizeKiB + garbageSizeKiB }
 
     public enum RepackLevel: Int, Sendable, Comparable {
         case none = 0, quick = 1, full = 2
@@ -52,15 +57,24 @@ import Glibc
 
 extension ObjectCounts {
     /// What `git count-objects -v` reports, read from the object directory
-    /// directly (a process per fetched repository was a measurable share of
-    /// an update run): loose objects and their disk usage, packs with an
-    /// index, objects in them, and pack plus index size.
+    /// directly (a process per repository was a measurable share of pull
+    /// and fsck runs): loose objects and their disk usage, packs with an
+    /// index, objects in them, pack plus index size, and garbage (files git
+    /// would report as such: stray names in the loose fan-out directories,
+    /// pack-directory files that are not part of a complete pack).
     public static func measure(gitDir: String) -> ObjectCounts {
         var counts = ObjectCounts()
         let objects = gitDir + "/objects"
+        func addGarbage(_ path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+            counts.garbage += 1
+            counts.garbageSizeKiB += Int(info.st_blocks) * 512 / 1024
+        }
         for fanout in FileSystem.listDirectory(objects) ?? [] where fanout.utf8.count == 2 && Hex.decode(fanout.utf8) != nil {
             let directory = objects + "/" + fanout
-            for name in FileSystem.listDirectory(directory) ?? [] where name.utf8.count == 38 {
+            for name in FileSystem.listDirectory(directory) ?? [] {
+                guard name.utf8.count == 38, Hex.decode(name.utf8) != nil else { addGarbage(directory + "/" + name); continue }
                 var info = stat()
                 guard lstat(directory + "/" + name, &info) == 0 else { continue }
                 counts.loose += 1
@@ -68,19 +82,31 @@ extension ObjectCounts {
             }
         }
         let packDirectory = objects + "/pack"
-        for name in FileSystem.listDirectory(packDirectory) ?? [] where name.hasSuffix(".pack") {
-            let base = packDirectory + "/" + name.dropLast(5)
+        let names = FileSystem.listDirectory(packDirectory) ?? []
+        let present = Set(names)
+        for name in names {
+            let path = packDirectory + "/" + name
+            if name.hasPrefix("multi-pack-index") { continue }
+            guard let dot = name.lastIndex(of: "."), name.hasPrefix("pack-"),
+                  packCompanions.contains(String(name[name.index(after: dot)...])) else { addGarbage(path); continue }
+            let base = String(name[..<dot])
+            let complete = present.contains(base + ".pack") && present.contains(base + ".idx")
+            guard complete else { addGarbage(path); continue }
+            guard name.hasSuffix(".pack") else { continue }
             var packInfo = stat(), indexInfo = stat()
-            guard stat(base + ".pack", &packInfo) == 0, stat(base + ".idx", &indexInfo) == 0 else { continue }
+            guard stat(path, &packInfo) == 0, stat(packDirectory + "/" + base + ".idx", &indexInfo) == 0 else { continue }
             counts.packs += 1
             counts.packSizeKiB += (Int(packInfo.st_size) + Int(indexInfo.st_size)) / 1024
-            counts.inPack += indexObjectCount(base + ".idx")
+            counts.inPack += indexObjectCount(packDirectory + "/" + base + ".idx")
         }
         if let alternates = FileSystem.readString(objects + "/info/alternates")?.trimmingWhitespace(), !alternates.isEmpty {
             counts.alternate = alternates
         }
         return counts
     }
+
+    /// The files git keeps beside a pack, by extension.
+    private static let packCompanions: Set<String> = ["pack", "idx", "keep", "bitmap", "promisor", "rev", "mtimes"]
 
     /// The object count of a pack index: the last fan-out entry (v1 and v2).
     private static func indexObjectCount(_ path: String) -> Int {

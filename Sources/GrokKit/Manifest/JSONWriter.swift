@@ -1,8 +1,9 @@
 /// Serializes `JSONValue`s the way Python's `json.dumps` does (ASCII only,
 /// `", "`/`": "` separators when compact; indent 2 with sorted keys when
-/// pretty), so manifests we write look like grokmirror's.
+/// pretty; indent 2 in insertion order when indented), so files we write
+/// look like grokmirror's.
 public struct JSONWriter {
-    public enum Style: Sendable { case compact, pretty }
+    public enum Style: Sendable { case compact, pretty, indented }
 
     private var out: [UInt8] = []
     private let style: Style
@@ -43,24 +44,24 @@ public struct JSONWriter {
             if items.isEmpty { append("[]"); return }
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { style == .pretty ? append(",") : append(", ") }
-                if style == .pretty { newline(indent: indent + 2) }
+                if index > 0 { style == .compact ? append(", ") : append(",") }
+                if style != .compact { newline(indent: indent + 2) }
                 write(item, indent: indent + 2)
             }
-            if style == .pretty { newline(indent: indent) }
+            if style != .compact { newline(indent: indent) }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             if object.isEmpty { append("{}"); return }
             out.append(UInt8(ascii: "{"))
             let keys = style == .pretty ? object.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : object.keys
             for (index, key) in keys.enumerated() {
-                if index > 0 { style == .pretty ? append(",") : append(", ") }
-                if style == .pretty { newline(indent: indent + 2) }
+                if index > 0 { style == .compact ? append(", ") : append(",") }
+                if style != .compact { newline(indent: indent + 2) }
                 writeString(key)
                 append(": ")
                 write(object[key]!, indent: indent + 2)
             }
-            if style == .pretty { newline(indent: indent) }
+            if style != .compact { newline(indent: indent) }
             out.append(UInt8(ascii: "}"))
         }
     }

@@ -158,8 +158,7 @@ public struct PullRun: Sendable {
         // The cached fingerprint, as grokmirror plans with it: grok-pull
         // rewrites it after every fetch, and grok-manifest and grok-fsck
         // keep it current. Without one, the refs are read.
-        let cached = FileSystem.read(path + "/" + MarkerFile.fingerprint, limit: 64).flatMap { Hex.isObjectID($0) ? String(decoding: $0, as: UTF8.self) : nil }
-        var fingerprint = cached
+        var fingerprint = CachedFingerprint.read(path)
         if fingerprint == nil { fingerprint = (try? await reader.refsFingerprint(gitDir: path)) ?? nil }
         let symlinksInPlace = symlinks.allSatisfy { link in
             FileSystem.isSymlink(toplevel + link) && PathUtilities.realpath(toplevel + link) == PathUtilities.realpath(path)

@@ -51,7 +51,7 @@ public struct PullSettings: Sendable {
         let refreshValue = try config.int("pull", "refresh", default: 0)
         refresh = refreshValue > 0 ? refreshValue : nil
         socket = try config.string("pull", "socket").flatMap { $0.isEmpty ? nil : $0 }
-        extraRepackFlags = try config.string("fsck", "extra_repack_flags", default: "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        extraRepackFlags = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags", default: ""))
         guard manifestURL != nil || manifestCommand != nil else {
             throw .missingKey(path: config.path, section: "remote", key: "manifest")
         }

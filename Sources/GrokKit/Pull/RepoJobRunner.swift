@@ -175,17 +175,8 @@ public struct RepoJobRunner: Sendable {
     }
 
     private func needsQuickRepack(_ repo: ContainedPath) -> Bool {
-        if Self.isPrecious(repo.path) { return false }
+        if BareRepository.isPrecious(repo.path) { return false }
         return ObjectCounts.measure(gitDir: repo.path).repackLevel() > .none
-    }
-
-    /// `extensions.preciousObjects` from the repo's config file; a config we
-    /// cannot read counts as precious (never repack what we cannot judge).
-    static func isPrecious(_ path: String) -> Bool {
-        guard let bytes = FileSystem.read(path + "/config", limit: 1 << 22) else { return false }
-        guard let config = GitConfigFile(bytes) else { return true }
-        let value = config.entries.last { $0.key == "extensions.preciousobjects" }?.value?.lowercased()
-        return ["yes", "true", "1", "on"].contains(value ?? "")
     }
 
     /// Makes each listed symlink point at the repository: wrong links are

@@ -17,6 +17,14 @@ public enum BareRepository {
         return names.allSatisfy { initializationNames.contains($0) || $0.hasSuffix(".lock") }
     }
 
+    /// `extensions.preciousObjects` from the repo's config file; a config we
+    /// cannot parse counts as precious (never repack what we cannot judge).
+    public static func isPrecious(_ path: String) -> Bool {
+        guard FileSystem.exists(path + "/config") else { return false }
+        guard let config = GitConfigFile.read(gitDir: path) else { return true }
+        return config.bool("extensions.preciousobjects") ?? false
+    }
+
     /// An objstore repository carries this telltale file.
     public static func isObjectStore(_ path: String) -> Bool {
         FileSystem.exists(path + "/" + MarkerFile.objstore)

@@ -7,6 +7,12 @@ public enum ShellWords {
         public var description: String { "unbalanced quotes in \(text)" }
     }
 
+    /// Python's `str.split()`: words between runs of whitespace, no quoting
+    /// (how grokmirror reads `extra_repack_flags`).
+    public static func whitespaceSplit(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+    }
+
     public static func split(_ text: String) throws(Error) -> [String] {
         var words: [String] = []
         var current = ""

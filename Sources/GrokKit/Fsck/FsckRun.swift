@@ -1,0 +1,404 @@
+import Glibc
+import Logging
+
+/// One grok-fsck run: reconcile the status with the manifest and the disk,
+/// decide per repository, then repack or check what needs it, saving the
+/// status after each repository.
+public struct FsckRun: Sendable {
+    public enum ExitStatus: Int32, Sendable {
+        case success = 0
+        /// The run could not do its work (status or manifest unusable).
+        case failed = 1
+        case unusable = 2
+    }
+
+    public struct Options: Sendable {
+        public var force = false
+        public var repackOnly = false
+        public var connectivityOnly = false
+        public var repackAllQuick = false
+        public var repackAllFull = false
+        public init() {}
+    }
+
+    public let config: GrokConfig
+    public let settings: FsckSettings
+    public let options: Options
+    public let logger: Logger
+    public let git: GitRunner
+    private let core: GrokConfig.Core
+
+    public init(config: GrokConfig, settings: FsckSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+        self.config = config
+        self.settings = settings
+        var options = options
+        if options.repackAllQuick || options.repackAllFull { options.force = true }
+        self.options = options
+        self.logger = logger
+        self.git = git
+        core = config.core
+    }
+
+    /// One repository's queued work.
+    struct Job {
+        let fullpath: String
+        let work: FsckDecision.Work
+        let kind: RepoKind
+        let safeToPrune: Bool
+        let wasPrecious: Bool
+    }
+
+    public func run() async -> ExitStatus {
+        let statusDirectory = PathUtilities.dirname(settings.statusFile)
+        guard FileSystem.isDirectory(statusDirectory) else {
+            logger.critical("Directory \(statusDirectory) is absent (the directory of fsck.statusfile)")
+            return .failed
+        }
+        let treeLock: FileLock
+        do {
+            guard let lock = try FileLock.tryAcquire(for: settings.statusFile) else {
+                logger.info("Could not obtain exclusive lock on \(FileLock.lockPath(for: settings.statusFile))")
+                logger.info("Assuming another process is running.")
+                return .success
+            }
+            treeLock = lock
+        } catch {
+            logger.critical("\(error.description)")
+            return .failed
+        }
+        defer { treeLock.release() }
+
+        let statusFile = FsckStatusFile(path: settings.statusFile)
+        var status: FsckStatus
+        do {
+            if statusFile.exists { logger.info("   status: reading \(settings.statusFile)") }
+            status = try statusFile.read()
+        } catch {
+            logger.critical("\(error.description)")
+            return .failed
+        }
+        let today = CheckDate.today()
+        var random = SystemRandomNumberGenerator()
+        guard let manifest = await reconcileManifest(with: &status, today: today, random: &random) else { return .failed }
+        guard save(status, to: statusFile) else { return .failed }
+
+        let objstore = PathUtilities.realpath(core.objstore)
+        let borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
+        var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, today: today, random: &random)
+        jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, today: today)
+        guard save(status, to: statusFile) else { return .failed }
+        if jobs.isEmpty {
+            logger.info("No repos need attention.")
+            return .success
+        }
+        return await process(jobs, status: &status, statusFile: statusFile, today: today, random: &random) ? .success : .failed
+    }
+
+    // MARK: Reconcile
+
+    /// Drops repositories gone from disk from the manifest and the status,
+    /// and adds repositories new to the status with their first check day.
+    /// Returns the manifest, or nil when it cannot be read or written.
+    private func reconcileManifest<R: RandomNumberGenerator>(with status: inout FsckStatus, today: CheckDate, random: inout R) async -> Manifest? {
+        let file = ManifestFile(path: core.manifest)
+        logger.info("Analyzing \(core.manifest)")
+        let lock: FileLock
+        do { lock = try FileLock.acquire(for: core.manifest) } catch {
+            logger.critical("\(error.description)")
+            return nil
+        }
+        defer { lock.release() }
+        var manifest: Manifest
+        do { manifest = file.exists ? try file.read() : Manifest() } catch {
+            logger.critical("Cannot read the manifest: \(error.description)")
+            return nil
+        }
+        let reader = FingerprintReader(git: git)
+        var missing: Set<String> = []
+        for gitdir in manifest.gitdirs {
+            guard let fullpath = fullpath(of: gitdir) else {
+                logger.error("Ignoring manifest entry \(gitdir): not a path inside \(core.toplevel)")
+                continue
+            }
+            guard FileSystem.isDirectory(fullpath) else { missing.insert(gitdir); continue }
+            if status[fullpath] == nil {
+                let next = FsckSchedule.firstCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
+                status[fullpath] = FsckStatus.Record(nextCheck: next, fingerprint: await CachedFingerprint.readOrRecord(fullpath, reader: reader))
+                logger.info("\(fullpath):")
+                logger.info("    added: next check on \(next)")
+            }
+        }
+        guard !missing.isEmpty else { return manifest }
+        // A tree that vanished wholesale is an unmounted or broken disk, not
+        // a mass deletion: keep the manifest and the status as they are.
+        if missing.count > 1 && missing.count * 2 > manifest.count {
+            logger.critical("\(missing.count) of \(manifest.count) repositories in \(core.manifest) are missing under \(core.toplevel); not removing them (is the filesystem mounted?)")
+            return manifest
+        }
+        for gitdir in missing.sorted() {
+            logger.info("\(gitdir): gone from disk, removing from the manifest and status")
+            if let fullpath = fullpath(of: gitdir) { status[fullpath] = nil }
+        }
+        manifest.remove(missing)
+        do { try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false) } catch {
+            logger.critical("\(error.description)")
+            return nil
+        }
+        return manifest
+    }
+
+    /// toplevel + gitdir, when the gitdir is a clean path.
+    private func fullpath(of gitdir: String) -> String? {
+        RemoteEntryValidator.isCleanGitdir(gitdir) ? core.toplevel + gitdir : nil
+    }
+
+    // MARK: Analyze
+
+    private var decisionMode: FsckDecision.Mode {
+        var mode = FsckDecision.Mode()
+        mode.repackEnabled = settings.repack
+        mode.prune = settings.prune && settings.precious != .always
+        mode.precious = settings.precious
+        mode.force = options.force
+        mode.repackOnly = options.repackOnly
+        mode.repackAllQuick = options.repackAllQuick
+        mode.repackAllFull = options.repackAllFull
+        return mode
+    }
+
+    private func analyze<R: RandomNumberGenerator>(_ status: inout FsckStatus, manifest: Manifest, objstore: String, borrowers: [String: Set<String>],
+                                                   today: CheckDate, random: inout R) async -> [Job] {
+        let maintainer = maintainer()
+        let reader = FingerprintReader(git: git)
+        let paths = status.paths
+        logger.info("Analyzing \(core.toplevel) (\(paths.count) repos)")
+        var jobs: [Job] = []
+        var progress = ProgressClock()
+        for (index, fullpath) in paths.enumerated() {
+            if progress.due() { logger.info("      ---: \(index)/\(paths.count) analyzed, \(jobs.count) queued") }
+            if PathUtilities.isInside(fullpath, root: objstore) { continue }
+            guard FileSystem.isDirectory(fullpath), let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: core.toplevel),
+                  manifest.contains(gitdir) else {
+                status[fullpath] = nil
+                logger.debug("\(fullpath) is gone, no longer in manifest")
+                continue
+            }
+            guard var record = status[fullpath] else { continue }
+            maintainer.pointFetchHeadAtDevNull(fullpath)
+            let borrowed = Alternates.borrowedRepository(of: fullpath)
+            if let borrowed, !FileSystem.isDirectory(borrowed) {
+                logger.critical("  reclone: \(gitdir) (alternates repo gone)")
+                maintainer.requestReclone(fullpath, reason: "Alternates repository gone")
+                continue
+            }
+            let realpath = PathUtilities.realpath(fullpath)
+            let kind = RepoKind.of(realpath, objstore: objstore, borrowed: borrowed, borrowers: borrowers)
+            var facts = FsckDecision.Facts(counts: ObjectCounts.measure(gitDir: fullpath))
+            let fingerprint = await CachedFingerprint.readOrRecord(fullpath, reader: reader)
+            facts.fingerprintChanged = record.fingerprint != fingerprint
+            facts.checkDue = record.nextCheck.map { $0 <= today } ?? true
+            facts.fullRepackRequested = FileSystem.exists(fullpath + "/" + MarkerFile.repack)
+            facts.precious = BareRepository.isPrecious(fullpath)
+            facts.safeToPrune = safeToPrune(kind, fullpath: realpath, borrowers: borrowers)
+            let outcome = FsckDecision.decide(facts, mode: decisionMode)
+            if outcome.reschedule {
+                record.nextCheck = FsckSchedule.nextCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
+                status[fullpath] = record
+                logger.info("     aged: \(fullpath) (forcing repack)")
+            }
+            if outcome.pruneGarbage {
+                logger.info("  garbage: \(gitdir) (\(facts.counts.garbage) files, \(facts.counts.garbageSizeKiB) KiB)")
+                if let lock = try? FileLock.tryAcquire(for: fullpath) {
+                    _ = await maintainer.prune(fullpath, lendsObjects: kind != .standalone && kind != .borrower)
+                    lock.release()
+                }
+            }
+            if let job = queue(outcome.work, fullpath: fullpath, label: fullpath, kind: kind, facts: facts) { jobs.append(job) }
+        }
+        logger.info("     done: \(paths.count) analyzed, \(jobs.count) queued")
+        return jobs
+    }
+
+    /// Objstore repositories: repacked by their own counts (full when new
+    /// to the status or asked for), checked on their schedule.
+    private func analyzeObjectStores(_ status: inout FsckStatus, objstore: String, borrowers: [String: Set<String>], today: CheckDate) async -> [Job] {
+        guard FileSystem.isDirectory(objstore) else { return [] }
+        let repositories = RepositoryWalker(excludeObjectStores: false).findAll(under: objstore)
+            .filter { FileSystem.kind($0) != .symlink }.map(PathUtilities.realpath)
+        logger.info("Analyzing \(objstore) (\(repositories.count) repos)")
+        for stale in status.paths where PathUtilities.isInside(stale, root: objstore) && !FileSystem.isDirectory(stale) {
+            status[stale] = nil
+        }
+        var jobs: [Job] = []
+        for fullpath in repositories {
+            var facts = FsckDecision.Facts(counts: ObjectCounts.measure(gitDir: fullpath))
+            facts.isObjectStore = true
+            facts.fullRepackRequested = FileSystem.exists(fullpath + "/" + MarkerFile.repack)
+            if status[fullpath] == nil {
+                status[fullpath] = FsckStatus.Record(nextCheck: today, fingerprint: nil)
+                facts.fullRepackRequested = true
+            }
+            facts.checkDue = status[fullpath]?.nextCheck.map { $0 <= today } ?? true
+            facts.precious = BareRepository.isPrecious(fullpath)
+            facts.safeToPrune = safeToPrune(.objectStore, fullpath: fullpath, borrowers: borrowers)
+            let outcome = FsckDecision.decide(facts, mode: decisionMode)
+            let label = PathUtilities.basename(fullpath)
+            if let job = queue(outcome.work, fullpath: fullpath, label: label, kind: .objectStore, facts: facts) { jobs.append(job) }
+        }
+        logger.info("     done: \(repositories.count) analyzed, \(jobs.count) queued")
+        return jobs
+    }
+
+    private func queue(_ work: FsckDecision.Work, fullpath: String, label: String, kind: RepoKind, facts: FsckDecision.Facts) -> Job? {
+        switch work {
+        case .nothing: return nil
+        case .repack(let level): logger.info("   queued: \(label) (\(level == .full ? "full repack" : "repack"))")
+        case .fsck: logger.info("   queued: \(label) (fsck)")
+        }
+        return Job(fullpath: fullpath, work: work, kind: kind, safeToPrune: facts.safeToPrune && decisionMode.prune, wasPrecious: facts.precious)
+    }
+
+    private func safeToPrune(_ kind: RepoKind, fullpath: String, borrowers: [String: Set<String>]) -> Bool {
+        let remotes = kind == .objectStore ? Set(GitConfigFile.read(gitDir: fullpath)?.remoteURLs.map(PathUtilities.realpath) ?? []) : []
+        return RepoKind.isSafeToPrune(kind, fullpath: fullpath, remoteURLs: remotes, borrowers: borrowers)
+    }
+
+    private func maintainer() -> RepoMaintainer {
+        RepoMaintainer(git: git, filter: ErrorLineFilter(ignore: settings.ignoreErrors, reclone: settings.recloneOnErrors), logger: logger)
+    }
+
+    // MARK: Process
+
+    private func process<R: RandomNumberGenerator>(_ jobs: [Job], status: inout FsckStatus, statusFile: FsckStatusFile, today: CheckDate, random: inout R) async -> Bool {
+        logger.info("Processing \(jobs.count) repositories")
+        let maintainer = maintainer()
+        let reader = FingerprintReader(git: git)
+        var recipeOptions = RepackRecipe.Options()
+        recipeOptions.precious = settings.precious
+        recipeOptions.commitGraph = settings.commitGraph
+        recipeOptions.extraFlags = settings.extraRepackFlags
+        recipeOptions.extraFullFlags = settings.extraRepackFlagsFull
+        var done = 0
+        var totalElapsed = 0.0
+        var spaceSaved = 0
+        for job in jobs {
+            let fullpath = job.fullpath
+            logger.info("\(fullpath):")
+            guard let lock = await lockRepository(fullpath) else { continue }
+            let startSize = ObjectCounts.measure(gitDir: fullpath).totalSizeKiB
+            let started = Self.monotonicSeconds()
+            let next = FsckSchedule.nextCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
+            var record = status[fullpath] ?? FsckStatus.Record(nextCheck: today, fingerprint: nil)
+            let lends = job.kind != .standalone && job.kind != .borrower
+            switch job.work {
+            case .nothing: break
+            case .repack(let level):
+                let recipe = RepackRecipe(kind: job.kind, level: level, safeToPrune: job.safeToPrune, wasPrecious: job.wasPrecious, options: recipeOptions)
+                guard await maintainer.repack(fullpath, recipe: recipe, lendsObjects: lends) else {
+                    logger.warning("Repacking \(fullpath) was unsuccessful")
+                    lock.release()
+                    continue
+                }
+                if level == .full {
+                    unlink(fullpath + "/" + MarkerFile.repack)
+                    record.recordFullRepack(on: today, next: next)
+                    logger.info("     next: \(next)")
+                } else {
+                    record.recordQuickRepack(on: today)
+                }
+            case .fsck:
+                let connectivityOnly = options.connectivityOnly || (job.kind == .borrower && borrowsFromObjectStore(fullpath))
+                await maintainer.fsck(fullpath, connectivityOnly: connectivityOnly, lendsObjects: lends)
+                record.recordCheck(on: today, next: next)
+                logger.info("     next: \(next)")
+            }
+            if job.kind != .objectStore { record.fingerprint = await CachedFingerprint.readOrRecord(fullpath, reader: reader) }
+            let elapsed = Self.monotonicSeconds() - started
+            record.recordElapsed(seconds: Int(elapsed))
+            status[fullpath] = record
+            lock.release()
+            done += 1
+            totalElapsed += elapsed
+            let saved = startSize - ObjectCounts.measure(gitDir: fullpath).totalSizeKiB
+            spaceSaved += saved
+            logger.info("     done: \(Int(elapsed))s\(saved > 0 ? ", \(Self.humanSize(saved)) saved" : "")")
+            logger.info("      ---: \(done) done, \(jobs.count - done) queued\(spaceSaved > 0 ? ", \(Self.humanSize(spaceSaved)) saved" : "")")
+            guard save(status, to: statusFile) else { return false }
+        }
+        logger.info("Processed \(done) repos in \(Self.twoDecimals(totalElapsed))s")
+        return true
+    }
+
+    private func borrowsFromObjectStore(_ fullpath: String) -> Bool {
+        guard let borrowed = Alternates.borrowedRepository(of: fullpath) else { return false }
+        return PathUtilities.isInside(borrowed, root: PathUtilities.realpath(core.objstore))
+    }
+
+    /// Waits for grok-pull (or grok-manifest) to finish with the repository,
+    /// since checking it mid-fetch gives false alarms; gives up after an hour
+    /// so one stuck process cannot stall the whole run.
+    private func lockRepository(_ fullpath: String) async -> FileLock? {
+        var waited = 0
+        while true {
+            do {
+                if let lock = try FileLock.tryAcquire(for: fullpath) { return lock }
+            } catch {
+                logger.error("\(error.description)")
+                return nil
+            }
+            if waited == 0 { logger.info("     wait: \(fullpath) is locked by another process") }
+            if waited >= 3600 {
+                logger.warning("Skipping \(fullpath): still locked after an hour")
+                return nil
+            }
+            try? await Task.sleep(for: .seconds(1))
+            waited += 1
+        }
+    }
+
+    private func save(_ status: FsckStatus, to file: FsckStatusFile) -> Bool {
+        logger.debug("Updating status file in \(file.path)")
+        do { try file.write(status) } catch {
+            logger.critical("\(error.description)")
+            return false
+        }
+        return true
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    /// grokmirror's sizes: `12.50 MiB` from KiB.
+    static func humanSize(_ kibibytes: Int) -> String {
+        var value = Double(kibibytes)
+        for unit in ["Ki", "Mi", "Gi"] {
+            if abs(value) < 1024 { return "\(twoDecimals(value)) \(unit)B" }
+            value /= 1024
+        }
+        return "\(twoDecimals(value)) TiB"
+    }
+}
+
+/// Says when another five-second progress line is due.
+struct ProgressClock {
+    private var last = FsckRun.monotonicSeconds()
+    let interval: Double
+
+    init(interval: Double = 5) { self.interval = interval }
+
+    mutating func due() -> Bool {
+        let now = FsckRun.monotonicSeconds()
+        guard now - last >= interval else { return false }
+        last = now
+        return true
+    }
+}

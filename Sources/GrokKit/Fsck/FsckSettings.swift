@@ -1,0 +1,68 @@
+import Glibc
+
+/// `[fsck]` of the config, typed, with the contract's defaults.
+public struct FsckSettings: Sendable {
+    /// How `precious` treats `extensions.preciousObjects`.
+    public enum PreciousMode: String, Sendable {
+        /// Off while repacking; back on afterwards where it was on, and on
+        /// objstore repos and repos others borrow from.
+        case yes
+        /// Off while repacking, never turned back on.
+        case no
+        /// Never off: repacks keep every object (no `-d`), wait for the check
+        /// schedule and are full.
+        case always
+    }
+
+    public var frequency: Int
+    public var statusFile: String
+    public var ignoreErrors: [String]
+    public var recloneOnErrors: [String]
+    public var repack: Bool
+    public var extraRepackFlags: [String]
+    public var extraRepackFlagsFull: [String]
+    public var commitGraph: Bool
+    public var prune: Bool
+    public var precious: PreciousMode
+    public var reportTo: String
+    public var reportFrom: String
+    public var reportSubject: String?
+    public var reportMailhost: String
+
+    /// grokmirror's example config values, used when the key is absent (the
+    /// reference, given no value, matched every line instead).
+    public static let defaultIgnoreErrors = ["notice:", "warning: disabling bitmap writing", "ignoring extra bitmap file",
+                                             "missingTaggerEntry", "missingSpaceBeforeDate"]
+    public static let defaultRecloneOnErrors = ["fatal: bad tree object", "fatal: Failed to traverse parents", "missing commit",
+                                                "missing blob", "missing tree", "broken link"]
+
+    public init(config: GrokConfig) throws(ConfigError) {
+        guard let statusFile = try config.string("fsck", "statusfile"), !statusFile.isEmpty else {
+            throw .missingKey(path: config.path, section: "fsck", key: "statusfile")
+        }
+        self.statusFile = GrokConfig.expandUser(statusFile)
+        frequency = try config.int("fsck", "frequency", default: 30)
+        guard frequency >= 1 else {
+            throw .badValue(path: config.path, section: "fsck", key: "frequency", value: String(frequency), expected: "a number of days, at least 1")
+        }
+        ignoreErrors = try config.string("fsck", "ignore_errors") == nil ? Self.defaultIgnoreErrors : try config.lines("fsck", "ignore_errors")
+        recloneOnErrors = try config.string("fsck", "reclone_on_errors") == nil ? Self.defaultRecloneOnErrors : try config.lines("fsck", "reclone_on_errors")
+        repack = try config.bool("fsck", "repack", default: true)
+        extraRepackFlags = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags", default: ""))
+        extraRepackFlagsFull = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags_full", default: "--window=250 --depth=50"))
+        commitGraph = try config.bool("fsck", "commitgraph", default: true)
+        prune = try config.bool("fsck", "prune", default: true)
+        let preciousValue = try config.string("fsck", "precious", default: "yes").lowercased()
+        switch preciousValue {
+        case "always": precious = .always
+        case "1", "yes", "true", "on": precious = .yes
+        case "0", "no", "false", "off": precious = .no
+        default:
+            throw .badValue(path: config.path, section: "fsck", key: "precious", value: preciousValue, expected: "yes, no or always")
+        }
+        reportTo = try config.string("fsck", "report_to", default: "root")
+        reportFrom = try config.string("fsck", "report_from", default: "root")
+        reportSubject = try config.string("fsck", "report_subject").flatMap { $0.isEmpty ? nil : $0 }
+        reportMailhost = try config.string("fsck", "report_mailhost", default: "localhost")
+    }
+}

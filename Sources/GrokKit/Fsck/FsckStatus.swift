@@ -1,0 +1,118 @@
+/// grok-fsck's memory between runs: fullpath → schedule and results, in the
+/// statusfile format the reference reads and writes (JSON, indent 2, keys
+/// in insertion order). Unknown keys are kept, so a newer tool's fields
+/// survive our runs.
+public struct FsckStatus: Sendable, Equatable {
+    /// One repository's record; every field is read leniently, because the
+    /// file may come from another implementation or an older version.
+    public struct Record: Sendable, Equatable {
+        public private(set) var object: JSONObject
+
+        public init(object: JSONObject = JSONObject()) { self.object = object }
+
+        /// A repository just found: never checked, first check on `nextCheck`.
+        public init(nextCheck: CheckDate, fingerprint: String?) {
+            object = JSONObject([("lastcheck", .string("never")), ("nextcheck", .string(nextCheck.description)),
+                                 ("fingerprint", fingerprint.map(JSONValue.string) ?? .null)])
+        }
+
+        /// An unreadable date counts as due: better one check too many.
+        public var nextCheck: CheckDate? {
+            get { object["nextcheck"]?.stringValue.flatMap(CheckDate.init(iso:)) }
+            set { object["nextcheck"] = newValue.map { .string($0.description) } }
+        }
+        public var lastCheck: String? { object["lastcheck"]?.stringValue }
+        public var fingerprint: String? {
+            get { object["fingerprint"]?.stringValue }
+            set { object["fingerprint"] = newValue.map(JSONValue.string) ?? .null }
+        }
+        public var quickRepackCount: Int { object["quick_repack_count"]?.intValue ?? 0 }
+
+        public mutating func recordCheck(on day: CheckDate, next: CheckDate) {
+            object["lastcheck"] = .string(day.description)
+            object["nextcheck"] = .string(next.description)
+        }
+
+        public mutating func recordQuickRepack(on day: CheckDate) {
+            object["lastrepack"] = .string(day.description)
+            object["quick_repack_count"] = .int(quickRepackCount + 1)
+        }
+
+        /// A full repack rewrites and verifies every object, so it counts as
+        /// a check too (as in the reference).
+        public mutating func recordFullRepack(on day: CheckDate, next: CheckDate) {
+            object["lastrepack"] = .string(day.description)
+            object["lastfullrepack"] = .string(day.description)
+            object["quick_repack_count"] = .int(0)
+            recordCheck(on: day, next: next)
+        }
+
+        public mutating func recordElapsed(seconds: Int) { object["s_elapsed"] = .int(seconds) }
+    }
+
+    public struct DecodeError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    private var records = JSONObject()
+
+    public init() {}
+
+    public var paths: [String] { records.keys }
+    public var count: Int { records.count }
+
+    public subscript(path: String) -> Record? {
+        get { records[path]?.objectValue.map { Record(object: $0) } }
+        set { records[path] = newValue.map { .object($0.object) } }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> FsckStatus {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch { throw DecodeError(reason: "\(error)") }
+        guard let object = value.objectValue else { throw DecodeError(reason: "the top level is not a JSON object") }
+        for (path, record) in object.pairs where record.objectValue == nil {
+            throw DecodeError(reason: "the record of \(path) is not a JSON object")
+        }
+        var status = FsckStatus()
+        status.records = object
+        return status
+    }
+
+    public func encode() -> [UInt8] {
+        JSONWriter.serialize(.object(records), style: .indented, capacityHint: records.count * 256)
+    }
+}
+
+/// The statusfile on disk; written atomically, so a crash leaves the
+/// previous or the next state, never half of one.
+public struct FsckStatusFile: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "status file \(path): \(reason)" }
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var exists: Bool { FileSystem.exists(path) }
+
+    /// A missing file is an empty status (a first run).
+    public func read() throws(Failure) -> FsckStatus {
+        guard FileSystem.exists(path) else { return FsckStatus() }
+        guard let bytes = FileSystem.read(path, limit: 1 << 30) else {
+            throw Failure(path: path, reason: "cannot read it: \(FileSystem.errorDescription())")
+        }
+        do { return try FsckStatus.decode(bytes) } catch {
+            throw Failure(path: path, reason: "cannot parse it (\(error.reason)); fix or remove it")
+        }
+    }
+
+    public func write(_ status: FsckStatus) throws(Failure) {
+        do { try AtomicFile.replace(path, with: status.encode()) } catch {
+            throw Failure(path: path, reason: error.reason)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// How a repository relates to others by alternates, which decides how it
+/// may be repacked without breaking anyone who borrows its objects.
+public enum RepoKind: Sendable, Equatable {
+    /// An objstore repository under `core.objstore`.
+    case objectStore
+    /// Others borrow from it (a grokmirror 1.x parent); `borrowsToo` when it
+    /// has alternates of its own.
+    case lender(borrowsToo: Bool)
+    /// Borrows objects through `objects/info/alternates`.
+    case borrower
+    /// No relationship with other repositories.
+    case standalone
+
+    /// `fullpath` and `objstore` are realpaths; `borrowers` maps each
+    /// repository to those whose alternates point at it.
+    public static func of(_ fullpath: String, objstore: String, borrowed: String?, borrowers: [String: Set<String>]) -> RepoKind {
+        if PathUtilities.isInside(fullpath, root: objstore) && fullpath != objstore { return .objectStore }
+        if !(borrowers[fullpath]?.isEmpty ?? true) { return .lender(borrowsToo: borrowed != nil) }
+        return borrowed != nil ? .borrower : .standalone
+    }
+
+    /// Pruning drops unreachable objects, which borrowers may still use.
+    /// An objstore repository may be pruned only when every borrower is one
+    /// of its sibling remotes (whose refs it holds); a lender never.
+    public static func isSafeToPrune(_ kind: RepoKind, fullpath: String, remoteURLs: Set<String>, borrowers: [String: Set<String>]) -> Bool {
+        switch kind {
+        case .objectStore: return remoteURLs == (borrowers[fullpath] ?? [])
+        case .lender: return false
+        case .borrower, .standalone: return true
+        }
+    }
+}

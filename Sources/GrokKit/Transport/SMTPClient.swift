@@ -1,0 +1,86 @@
+import CCurl
+import Dispatch
+import Glibc
+
+/// Sends one message over SMTP through libcurl (no TLS negotiation is
+/// forced; a local MTA is the expected relay, as with grokmirror's smtplib).
+public struct SMTPClient: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let server: String
+        public let reason: String
+        public var description: String { "cannot send mail through \(server): \(reason)" }
+    }
+
+    /// `host` or `host:port` (port 25 by default).
+    public let server: String
+    public var timeout = 60
+
+    public init(server: String) { self.server = server }
+
+    /// The smtp:// URL for `server`, with a bare IPv6 address bracketed.
+    var url: String {
+        let trimmed = server.trimmingWhitespace()
+        if trimmed.filter({ $0 == ":" }).count > 1 && !trimmed.hasPrefix("[") { return "smtp://[\(trimmed)]:25" }
+        return "smtp://" + (trimmed.contains(":") ? trimmed : trimmed + ":25")
+    }
+
+    /// `message` is the full RFC 5322 text with CRLF line ends.
+    public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws(Failure) {
+        let client = self
+        let result: Result<Void, Failure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: client.sendBlocking(from: sender, to: recipients, message: message))
+            }
+        }
+        try result.get()
+    }
+
+    private final class Source {
+        let bytes: [UInt8]
+        var offset = 0
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    private func sendBlocking(from sender: String, to recipients: [String], message: [UInt8]) -> Result<Void, Failure> {
+        guard !recipients.isEmpty else { return .failure(Failure(server: server, reason: "no recipients")) }
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        guard let handle = curl_easy_init() else { return .failure(Failure(server: server, reason: "cannot initialise libcurl")) }
+        defer { curl_easy_cleanup(handle) }
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for recipient in recipients { list = curl_slist_append(list, "<\(recipient)>") }
+        defer { curl_slist_free_all(list) }
+        let source = Source(message)
+        let sourcePointer = Unmanaged.passUnretained(source).toOpaque()
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+            grok_curl_setopt_string(handle, CURLOPT_URL, url)
+            grok_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+            grok_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+            grok_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, list)
+            grok_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+            grok_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 30)
+            grok_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
+            grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+            grok_curl_setopt_pointer(handle, CURLOPT_READDATA, sourcePointer)
+            grok_curl_setopt_read_function(handle) { buffer, size, count, user in
+                let source = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
+                let length = min(size * count, source.bytes.count - source.offset)
+                guard length > 0 else { return 0 }
+                source.bytes.withUnsafeBufferPointer { all in
+                    buffer!.withMemoryRebound(to: UInt8.self, capacity: length) { target in
+                        target.update(from: all.baseAddress! + source.offset, count: length)
+                    }
+                }
+                source.offset += length
+                return length
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            return .failure(Failure(server: server, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+        }
+        return .success(())
+    }
+}
