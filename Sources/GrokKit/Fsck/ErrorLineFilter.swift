@@ -14,8 +14,8 @@ public struct ErrorLineFilter: Sendable {
     /// ignored ones (logged at debug level).
     public func split(_ output: String) -> (errors: [String], ignored: [String]) {
         var errors: [String] = [], ignored: [String] = []
-        for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
-            let text = String(line.last == "\r" ? line.dropLast() : line)
+        for line in output.split(whereSeparator: \.isNewline) {
+            let text = String(line)
             if text.trimmingWhitespace().isEmpty { continue }
             if ignore.contains(where: { text.contains($0) }) { ignored.append(text) } else { errors.append(text) }
         }
