@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GrokKit", "TestSupport", "grok-manifest"]
+            dependencies: ["GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what grokmirror-swift builds and tests against: Debian packages
 # (git, zlib, libcurl, nginx, fcgiwrap) and, unless --no-reference, the
-# reference grokmirror 2.0.12 in a virtualenv at .venv/.
+# reference grokmirror 2.0.12 in a virtualenv at .venv/, with aiosmtpd (the
+# SMTP listener grok-fsck's report tests mail to).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(git zlib1g-dev libcurl4-openssl-dev nginx fcgiwrap pkg-config procps)
@@ -16,9 +17,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" != "--no-reference" ]; then
-  if ! .venv/bin/python -c 'import grokmirror, packaging; assert grokmirror.VERSION == "2.0.12"' 2>/dev/null; then
-    echo "installing the reference grokmirror 2.0.12 into .venv"
+  if ! .venv/bin/python -c 'import grokmirror, packaging, aiosmtpd; assert grokmirror.VERSION == "2.0.12"' 2>/dev/null; then
+    echo "installing the reference grokmirror 2.0.12 and aiosmtpd into .venv"
     python3 -m venv .venv
-    .venv/bin/pip install -q --disable-pip-version-check grokmirror==2.0.12 packaging
+    .venv/bin/pip install -q --disable-pip-version-check grokmirror==2.0.12 packaging aiosmtpd
   fi
 fi

@@ -17,6 +17,7 @@ public final class OriginServer: @unchecked Sendable {
 
     public struct StartFailure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Serves `root`; basic auth for `/private/` is user `mirror`, password `s3cret`.
@@ -107,7 +108,7 @@ public final class OriginServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
