@@ -154,7 +154,7 @@ import GrokKit
         var record = try #require(status[repo])
         record.nextCheck = CheckDate.today().adding(days: 10)
         status[repo] = record
-        try FsckStatusFile(path: fixture.statusFile).write(status)
+        try FsckStatusFile(path: fixture.statusFile).write(&status)
         try makeTwentyPacks(fixture, repo)
         let quick = try fixture.runFsck()
         #expect(quick.stderr.contains("queued: \(repo) (repack)"), "\(quick.stderr)")

@@ -80,13 +80,13 @@ public struct FsckRun: Sendable {
         let today = CheckDate.today()
         var random = SystemRandomNumberGenerator()
         guard let manifest = await reconcileManifest(with: &status, today: today, random: &random) else { return .failed }
-        guard save(status, to: statusFile) else { return .failed }
+        guard save(&status, to: statusFile, firstWrite: true) else { return .failed }
 
         let objstore = PathUtilities.realpath(core.objstore)
         let borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
         var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, today: today, random: &random)
         jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, today: today)
-        guard save(status, to: statusFile) else { return .failed }
+        guard save(&status, to: statusFile) else { return .failed }
         if jobs.isEmpty {
             logger.info("No repos need attention.")
             return .success
@@ -285,7 +285,9 @@ public struct FsckRun: Sendable {
             let fullpath = job.fullpath
             logger.info("\(fullpath):")
             guard let lock = await lockRepository(fullpath) else { continue }
-            let startSize = ObjectCounts.measure(gitDir: fullpath).totalSizeKiB
+            // Only repacks change the size; a check needs no measuring.
+            let measuresSize = job.work != .fsck
+            let startSize = measuresSize ? ObjectCounts.measure(gitDir: fullpath).totalSizeKiB : 0
             let started = Self.monotonicSeconds()
             let next = FsckSchedule.nextCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
             var record = status[fullpath] ?? FsckStatus.Record(nextCheck: today, fingerprint: nil)
@@ -319,11 +321,11 @@ public struct FsckRun: Sendable {
             lock.release()
             done += 1
             totalElapsed += elapsed
-            let saved = startSize - ObjectCounts.measure(gitDir: fullpath).totalSizeKiB
+            let saved = measuresSize ? startSize - ObjectCounts.measure(gitDir: fullpath).totalSizeKiB : 0
             spaceSaved += saved
             logger.info("     done: \(Int(elapsed))s\(saved > 0 ? ", \(Self.humanSize(saved)) saved" : "")")
             logger.info("      ---: \(done) done, \(jobs.count - done) queued\(spaceSaved > 0 ? ", \(Self.humanSize(spaceSaved)) saved" : "")")
-            guard save(status, to: statusFile) else { return false }
+            guard save(&status, to: statusFile) else { return false }
         }
         logger.info("Processed \(done) repos in \(Self.twoDecimals(totalElapsed))s")
         return true
@@ -356,9 +358,9 @@ public struct FsckRun: Sendable {
         }
     }
 
-    private func save(_ status: FsckStatus, to file: FsckStatusFile) -> Bool {
+    private func save(_ status: inout FsckStatus, to file: FsckStatusFile, firstWrite: Bool = false) -> Bool {
         logger.debug("Updating status file in \(file.path)")
-        do { try file.write(status) } catch {
+        do { try file.write(&status, firstWrite: firstWrite) } catch {
             logger.critical("\(error.description)")
             return false
         }

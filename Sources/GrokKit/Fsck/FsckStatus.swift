@@ -56,6 +56,9 @@ public struct FsckStatus: Sendable, Equatable {
     }
 
     private var records = JSONObject()
+    /// Each record's serialized form, so saving after every repository
+    /// re-encodes one record instead of all of them.
+    private var encoded: [String: [UInt8]] = [:]
 
     public init() {}
 
@@ -64,8 +67,13 @@ public struct FsckStatus: Sendable, Equatable {
 
     public subscript(path: String) -> Record? {
         get { records[path]?.objectValue.map { Record(object: $0) } }
-        set { records[path] = newValue.map { .object($0.object) } }
+        set {
+            records[path] = newValue.map { .object($0.object) }
+            encoded[path] = nil
+        }
     }
+
+    public static func == (a: FsckStatus, b: FsckStatus) -> Bool { a.records == b.records }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> FsckStatus {
         let value: JSONValue
@@ -79,8 +87,20 @@ public struct FsckStatus: Sendable, Equatable {
         return status
     }
 
-    public func encode() -> [UInt8] {
-        JSONWriter.serialize(.object(records), style: .indented, capacityHint: records.count * 256)
+    /// json.dumps(status, indent=2), byte for byte.
+    public mutating func encode() -> [UInt8] {
+        guard !records.isEmpty else { return Array("{}".utf8) }
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(records.count * 256)
+        for (index, pair) in records.pairs.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if encoded[pair.key] == nil {
+                encoded[pair.key] = JSONWriter.serializeMember(key: pair.key, value: pair.value, style: .indented, indent: 2)
+            }
+            out += encoded[pair.key]!
+        }
+        out += Array("\n}".utf8)
+        return out
     }
 }
 
@@ -110,8 +130,8 @@ public struct FsckStatusFile: Sendable {
         }
     }
 
-    public func write(_ status: FsckStatus) throws(Failure) {
-        do { try AtomicFile.replace(path, with: status.encode()) } catch {
+    public func write(_ status: inout FsckStatus, firstWrite: Bool = true) throws(Failure) {
+        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite) } catch {
             throw Failure(path: path, reason: error.reason)
         }
     }

@@ -19,6 +19,17 @@ public struct JSONWriter {
         return writer.out
     }
 
+    /// One object member as it appears inside an object at `indent`: the
+    /// line break and indentation, then `"key": value`.
+    static func serializeMember(key: String, value: JSONValue, style: Style, indent: Int) -> [UInt8] {
+        var writer = JSONWriter(style: style, capacity: 256)
+        if style != .compact { writer.newline(indent: indent) }
+        writer.writeString(key)
+        writer.append(": ")
+        writer.write(value, indent: indent)
+        return writer.out
+    }
+
     var bytes: [UInt8] { out }
 
     mutating func appendByte(_ byte: UInt8) { out.append(byte) }

@@ -18,11 +18,16 @@ public enum AtomicFile {
         (try? replace(path, with: bytes, mtime: mtime)) != nil
     }
 
-    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil) throws(Failure) {
+    /// `removeStaleTemporaries` lists the directory for temp files killed
+    /// writers left; a caller replacing the same file repeatedly does that
+    /// once.
+    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true) throws(Failure) {
         let directory = PathUtilities.dirname(PathUtilities.absolute(path))
         let prefix = temporaryPrefix(for: path)
-        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
-            unlink(PathUtilities.join(directory, name))
+        if removeStaleTemporaries {
+            for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
+                unlink(PathUtilities.join(directory, name))
+            }
         }
         let temporary = PathUtilities.join(directory, prefix + String(getpid()))
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
