@@ -105,7 +105,8 @@ public struct FsckStatus: Sendable, Equatable {
 }
 
 /// The statusfile on disk; written atomically, so a crash leaves the
-/// previous or the next state, never half of one.
+/// previous or the next state, never half of one (the rename is not synced:
+/// a power loss may cost the last repository's record, as a crash may).
 public struct FsckStatusFile: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let path: String
@@ -131,7 +132,7 @@ public struct FsckStatusFile: Sendable {
     }
 
     public func write(_ status: inout FsckStatus, firstWrite: Bool = true) throws(Failure) {
-        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite) } catch {
+        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite, syncDirectory: false) } catch {
             throw Failure(path: path, reason: error.reason)
         }
     }

@@ -1,5 +1,5 @@
-import Subprocess
-import SystemPackage
+import CProcessShims
+import Dispatch
 import Glibc
 
 /// What a finished command left behind. A non-zero exit is a result, not an
@@ -17,9 +17,14 @@ public struct CommandResult: Sendable {
 
 public typealias GitResult = CommandResult
 
-/// Runs an executable with arguments (never through a shell), killing it at
-/// a timeout, with stdout and stderr drained concurrently so neither pipe
-/// can fill up and deadlock the child.
+/// Runs an executable with arguments (never through a shell): posix_spawn,
+/// then one poll loop that feeds stdin and drains stdout and stderr
+/// together (so no pipe can fill up and deadlock the child) until both
+/// close, killing the child at the timeout or the output limit.
+///
+/// Each run blocks one dispatch thread; callers bound how many run at once.
+/// This replaced swift-subprocess, whose per-spawn thread hand-offs were a
+/// measurable share of grok-fsck and grok-pull runs of many small repos.
 public enum CommandRunner {
     /// `name` found in PATH, or nil.
     public static func lookUp(_ name: String) -> String? {
@@ -30,42 +35,167 @@ public enum CommandRunner {
 
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
-        let target = Executable.path(FilePath(executable))
-        do {
-            return try await withThrowingTaskGroup(of: CommandResult?.self) { group in
-                group.addTask {
-                    let outcome: ExecutionResult<Void, BytesOutput, BytesOutput>
-                    if let input {
-                        outcome = try await Subprocess.run(target, arguments: Arguments(arguments), input: .array(input),
-                                                           output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
-                    } else {
-                        outcome = try await Subprocess.run(target, arguments: Arguments(arguments),
-                                                           output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
-                    }
-                    switch outcome.terminationStatus {
-                    case .exited(let code):
-                        return CommandResult(exitCode: code, stdout: outcome.standardOutput, stderr: outcome.standardError)
-                    case .signaled(let signal):
-                        throw CommandError.killedBySignal(command: command, signal: signal)
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw CommandError.timedOut(command: command, seconds: Int(timeout.components.seconds))
-                }
-                return result
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let outcome: Result<CommandResult, CommandError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: seconds, outputLimit: outputLimit, command: command))
             }
-        } catch let error as CommandError {
-            throw error
-        } catch let error as SubprocessError {
-            if error.code == .outputLimitExceeded { throw .outputTooLarge(command: command) }
-            throw .launchFailed(command: command, reason: "\(error)")
-        } catch {
-            throw .launchFailed(command: command, reason: "\(error)")
+        }
+        return try outcome.get()
+    }
+
+    /// Writing to a pipe whose reader exited must be an error, not a signal
+    /// that kills the tool.
+    private static let pipeSignalIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String) -> Result<CommandResult, CommandError> {
+        _ = pipeSignalIgnored
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
+        guard grok_pipe_cloexec(&outPipe) == 0 else { return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription())) }
+        guard grok_pipe_cloexec(&errPipe) == 0 else {
+            closeAll(outPipe)
+            return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription()))
+        }
+        if input != nil {
+            guard grok_pipe_cloexec(&inPipe) == 0 else {
+                closeAll(outPipe + errPipe)
+                return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription()))
+            }
+        } else {
+            inPipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), defaultSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&defaultSignals)
+        sigdelset(&defaultSignals, SIGKILL)
+        sigdelset(&defaultSignals, SIGSTOP)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        closeAll([inPipe[0], outPipe[1], errPipe[1]])
+        guard spawned == 0 else {
+            closeAll([inPipe[1], outPipe[0], errPipe[0]])
+            return .failure(.launchFailed(command: command, reason: String(cString: strerror(spawned))))
+        }
+
+        var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
+        let ending = drain.run(until: monotonicNow() + timeout)
+        drain.closeRemaining()
+        if ending != .finished { kill(pid, SIGKILL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        switch ending {
+        case .timedOut: return .failure(.timedOut(command: command, seconds: Int(timeout.rounded())))
+        case .overflowed: return .failure(.outputTooLarge(command: command))
+        case .finished: break
+        }
+        let signal = status & 0x7F
+        if signal != 0 { return .failure(.killedBySignal(command: command, signal: signal)) }
+        return .success(CommandResult(exitCode: (status >> 8) & 0xFF, stdout: drain.stdoutBytes, stderr: drain.stderrBytes))
+    }
+
+    private static func closeAll(_ descriptors: [Int32]) {
+        for fd in descriptors where fd >= 0 { close(fd) }
+    }
+
+    static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// The poll loop over the child's three pipes.
+    private struct Drain {
+        enum Ending { case finished, timedOut, overflowed }
+
+        var stdoutFD: Int32
+        var stderrFD: Int32
+        var stdinFD: Int32
+        let input: [UInt8]
+        var written = 0
+        let limit: Int
+        var stdoutBytes: [UInt8] = []
+        var stderrBytes: [UInt8] = []
+
+        init(stdout: Int32, stderr: Int32, stdin: Int32, input: [UInt8], limit: Int) {
+            stdoutFD = stdout
+            stderrFD = stderr
+            stdinFD = stdin
+            self.input = input
+            self.limit = limit
+            if stdinFD >= 0 {
+                _ = fcntl(stdinFD, F_SETFL, fcntl(stdinFD, F_GETFL) | O_NONBLOCK)
+                if input.isEmpty { closeInput() }
+            }
+        }
+
+        mutating func run(until deadline: Double) -> Ending {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while stdoutFD >= 0 || stderrFD >= 0 {
+                let remaining = deadline - CommandRunner.monotonicNow()
+                if remaining <= 0 { return .timedOut }
+                var fds: [pollfd] = []
+                if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
+                if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+                if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+                let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 60_000).rounded(.up)))
+                if ready < 0 && errno != EINTR { return .finished }
+                guard ready > 0 else { continue }
+                for entry in fds where entry.revents != 0 {
+                    if entry.fd == stdinFD {
+                        writeInput()
+                    } else if !readChunk(from: entry.fd, into: &buffer) {
+                        return .overflowed
+                    }
+                }
+            }
+            return .finished
+        }
+
+        /// Appends what `fd` has; closes it at EOF. False past the limit.
+        private mutating func readChunk(from fd: Int32, into buffer: inout [UInt8]) -> Bool {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) { return true }
+            guard count > 0 else {
+                close(fd)
+                if fd == stdoutFD { stdoutFD = -1 } else { stderrFD = -1 }
+                return true
+            }
+            if fd == stdoutFD { stdoutBytes += buffer[0..<count] } else { stderrBytes += buffer[0..<count] }
+            return stdoutBytes.count <= limit && stderrBytes.count <= limit
+        }
+
+        private mutating func writeInput() {
+            let count = input.withUnsafeBytes { write(stdinFD, $0.baseAddress! + written, $0.count - written) }
+            if count > 0 { written += count }
+            if written >= input.count || (count < 0 && errno != EAGAIN && errno != EINTR) { closeInput() }
+        }
+
+        private mutating func closeInput() {
+            close(stdinFD)
+            stdinFD = -1
+        }
+
+        mutating func closeRemaining() {
+            for fd in [stdoutFD, stderrFD, stdinFD] where fd >= 0 { close(fd) }
+            stdoutFD = -1
+            stderrFD = -1
+            stdinFD = -1
         }
     }
 }

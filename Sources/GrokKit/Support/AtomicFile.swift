@@ -20,8 +20,11 @@ public enum AtomicFile {
 
     /// `removeStaleTemporaries` lists the directory for temp files killed
     /// writers left; a caller replacing the same file repeatedly does that
-    /// once.
-    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true) throws(Failure) {
+    /// once. Without `syncDirectory` a power loss may undo the rename (the
+    /// old content survives, whole), which a file rewritten after every step
+    /// of a run can afford.
+    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true,
+                               syncDirectory: Bool = true) throws(Failure) {
         let directory = PathUtilities.dirname(PathUtilities.absolute(path))
         let prefix = temporaryPrefix(for: path)
         if removeStaleTemporaries {
@@ -46,6 +49,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw Failure(path: path, reason: failure)
         }
+        guard syncDirectory else { return }
         let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }
     }
