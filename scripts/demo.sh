@@ -40,6 +40,8 @@ manifest = file://$PWD/demo/origin/manifest.js.gz
 [pull]
 projectslist = \${core:toplevel}/projects.list
 pull_threads = 2
+[fsck]
+statusfile = $PWD/demo/fsck.status.js
 CONF
 mkdir -p demo/mirror
 echo "== grok-pull -c demo/pull.conf (initial mirror)"
@@ -53,3 +55,7 @@ for r in $(cd demo/origin && find pub -name '*.git' -type d); do
 done
 echo "== demo/mirror: $same of $total repositories identical to the origin; projects.list has $(wc -l < demo/mirror/projects.list) lines"
 [ "$same" = "$total" ]
+rm -f demo/fsck.status.js
+echo "== grok-fsck -c demo/pull.conf -f (check every mirrored repository)"
+"$bin/grok-fsck" -c demo/pull.conf -f
+echo "== demo/fsck.status.js: $(grep -c '"lastcheck": "'"$(date +%F)"'"' demo/fsck.status.js) repositories checked today"

@@ -284,4 +284,18 @@ import GrokKit
         #expect(!again.stderr.contains("Failed to parse"))
         #expect(again.stderr.contains("status: reading \(fixture.statusFile)"))
     }
+
+    /// grokmirror 2.0.12 dies with a TypeError on any repository carrying
+    /// grokmirror.do-not-objstore; ours checks it like any other.
+    @Test func doNotObjstoreRepositoriesAreCheckedWhereTheReferenceCrashes() throws {
+        let fixture = try FsckFixture(repos: 2)
+        let repo = fixture.toplevel + "/pub/project1/repo1.git"
+        try shell("touch '\(repo)/grokmirror.do-not-objstore'")
+        let ours = try fixture.runFsck(["-f"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        #expect(try fixture.status()[repo]?.lastCheck == fixture.today)
+        try FileManager.default.removeItem(atPath: fixture.statusFile)
+        let theirs = try runProcess(try Tools.reference("grok-fsck"), ["-c", fixture.config, "-f"])
+        #expect(theirs.stderr.contains("TypeError"))
+    }
 }
