@@ -209,7 +209,7 @@ public struct FsckRun: Sendable {
             if outcome.pruneGarbage {
                 logger.info("  garbage: \(gitdir) (\(facts.counts.garbage) files, \(facts.counts.garbageSizeKiB) KiB)")
                 if let lock = try? FileLock.tryAcquire(for: fullpath) {
-                    _ = await maintainer.prune(fullpath, lendsObjects: kind != .standalone && kind != .borrower)
+                    _ = await maintainer.prune(fullpath, lendsObjects: kind.lendsObjects)
                     lock.release()
                 }
             }
@@ -288,10 +288,10 @@ public struct FsckRun: Sendable {
             // Only repacks change the size; a check needs no measuring.
             let measuresSize = job.work != .fsck
             let startSize = measuresSize ? ObjectCounts.measure(gitDir: fullpath).totalSizeKiB : 0
-            let started = Self.monotonicSeconds()
+            let started = MonotonicTime.seconds()
             let next = FsckSchedule.nextCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
             var record = status[fullpath] ?? FsckStatus.Record(nextCheck: today, fingerprint: nil)
-            let lends = job.kind != .standalone && job.kind != .borrower
+            let lends = job.kind.lendsObjects
             switch job.work {
             case .nothing: break
             case .repack(let level):
@@ -315,7 +315,7 @@ public struct FsckRun: Sendable {
                 logger.info("     next: \(next)")
             }
             if job.kind != .objectStore { record.fingerprint = await CachedFingerprint.readOrRecord(fullpath, reader: reader) }
-            let elapsed = Self.monotonicSeconds() - started
+            let elapsed = MonotonicTime.seconds() - started
             record.recordElapsed(seconds: Int(elapsed))
             status[fullpath] = record
             lock.release()
@@ -367,12 +367,6 @@ public struct FsckRun: Sendable {
         return true
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
     static func twoDecimals(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
@@ -392,13 +386,13 @@ public struct FsckRun: Sendable {
 
 /// Says when another five-second progress line is due.
 struct ProgressClock {
-    private var last = FsckRun.monotonicSeconds()
+    private var last = MonotonicTime.seconds()
     let interval: Double
 
     init(interval: Double = 5) { self.interval = interval }
 
     mutating func due() -> Bool {
-        let now = FsckRun.monotonicSeconds()
+        let now = MonotonicTime.seconds()
         guard now - last >= interval else { return false }
         last = now
         return true

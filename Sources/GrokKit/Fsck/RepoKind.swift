@@ -19,6 +19,14 @@ public enum RepoKind: Sendable, Equatable {
         return borrowed != nil ? .borrower : .standalone
     }
 
+    /// Others may borrow its objects: never pruned, never recloned.
+    public var lendsObjects: Bool {
+        switch self {
+        case .objectStore, .lender: return true
+        case .borrower, .standalone: return false
+        }
+    }
+
     /// Pruning drops unreachable objects, which borrowers may still use.
     /// An objstore repository may be pruned only when every borrower is one
     /// of its sibling remotes (whose refs it holds); a lender never.

@@ -35,7 +35,7 @@ public struct RepoMaintainer: Sendable {
 
     /// Sets `extensions.preciousObjects` unless it already has that value.
     public func setPrecious(_ fullpath: String, _ enabled: Bool) async {
-        guard BareRepository.isPrecious(fullpath) != enabled || GitConfigFile.read(gitDir: fullpath) == nil else { return }
+        if let config = GitConfigFile.read(gitDir: fullpath), (config.bool("extensions.preciousobjects") ?? false) == enabled { return }
         logger.debug("Setting preciousObjects=\(enabled) for \(fullpath)")
         await runQuietly(fullpath, ["config", "extensions.preciousObjects", enabled ? "true" : "false"])
     }

@@ -16,7 +16,7 @@ public final class ProgressLine: Sendable {
         guard isTerminal else { return }
         let line = text()
         state.withLock { state in
-            let now = Self.monotonicSeconds()
+            let now = MonotonicTime.seconds()
             guard now - state.lastDraw >= 0.1 else { return }
             state.lastDraw = now
             _ = FileSystem.writeAll(2, Array("\r\u{1B}[K\(line)".utf8))
@@ -36,11 +36,5 @@ public final class ProgressLine: Sendable {
     func interrupt(_ body: () -> Void) {
         clear()
         body()
-    }
-
-    private static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -86,7 +86,13 @@ public enum CommandRunner {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        // ETXTBSY: a script just written is still open for writing in a child
+        // another thread is spawning (until that child execs); it passes.
+        var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        for _ in 0..<20 where spawned == ETXTBSY {
+            usleep(10_000)
+            spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        }
         closeAll([inPipe[0], outPipe[1], errPipe[1]])
         guard spawned == 0 else {
             closeAll([inPipe[1], outPipe[0], errPipe[0]])
@@ -94,7 +100,7 @@ public enum CommandRunner {
         }
 
         var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
-        let ending = drain.run(until: monotonicNow() + timeout)
+        let ending = drain.run(until: MonotonicTime.seconds() + timeout)
         drain.closeRemaining()
         if ending != .finished { kill(pid, SIGKILL) }
         var status: Int32 = 0
@@ -111,12 +117,6 @@ public enum CommandRunner {
 
     private static func closeAll(_ descriptors: [Int32]) {
         for fd in descriptors where fd >= 0 { close(fd) }
-    }
-
-    static func monotonicNow() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// The poll loop over the child's three pipes.
@@ -147,7 +147,7 @@ public enum CommandRunner {
         mutating func run(until deadline: Double) -> Ending {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while stdoutFD >= 0 || stderrFD >= 0 {
-                let remaining = deadline - CommandRunner.monotonicNow()
+                let remaining = deadline - MonotonicTime.seconds()
                 if remaining <= 0 { return .timedOut }
                 var fds: [pollfd] = []
                 if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
