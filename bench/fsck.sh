@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/fsck.sh [N] [RUNS]: grok-fsck against the same git commands run bare
 # and against the reference grokmirror 2.0.12, on ../shared/mkcorpus.sh DIR N
-# (default 200); medians of RUNS runs (default 3).
+# (default 200); medians of RUNS interleaved rounds (default 3).
 #   - `grok-fsck -f`: every repository checked (git fsck --no-progress
 #     --no-dangling --no-reflogs each)
 #   - `grok-fsck --repack-all-full` after one new commit per repository:
@@ -35,13 +35,12 @@ fi
 row() { printf '%-52s %9.3fs %9.3fs %8.2fx\n' "$1" "${2% *}" "${3% *}" "$(python3 -c "print(${3% *}/${2% *})")"; }
 printf '%-52s %10s %10s %9s\n' "case (median of $runs, $n repos)" ours other ratio
 
-a=$($measure "$runs" "" -- "$ours" -c "$work/fsck.conf" -f)
-b=$($measure "$runs" "" -- bash -c "while read r; do c=; [ -s \$r/objects/info/alternates ] && c=--connectivity-only; git --git-dir=\$r fsck --no-progress --no-dangling --no-reflogs \$c; done < $work/repos.txt")
-c=$($measure "$runs" "" -- "$ref" -c "$work/fsck.conf" -f)
+{ read -r a; read -r b; read -r c; } < <($measure "$runs" "" -- "$ours" -c "$work/fsck.conf" -f \
+  -- bash -c "while read r; do c=; [ -s \$r/objects/info/alternates ] && c=--connectivity-only; git --git-dir=\$r fsck --no-progress --no-dangling --no-reflogs \$c; done < $work/repos.txt" \
+  -- "$ref" -c "$work/fsck.conf" -f)
 row "grok-fsck -f (vs the same git fsck runs, bare)" "$a" "$b"
 row "grok-fsck -f (vs reference)" "$a" "$c"
 
 commit="grep -v /objstore/ $work/repos.txt | while read r; do c=\$(git --git-dir=\$r commit-tree -p master -m bench\$RANDOM master^{tree}); git --git-dir=\$r update-ref refs/heads/master \$c; done"
-a=$($measure "$runs" "$commit" -- "$ours" -c "$work/fsck.conf" --repack-all-full)
-c=$($measure "$runs" "$commit" -- "$ref" -c "$work/fsck.conf" --repack-all-full)
+{ read -r a; read -r c; } < <($measure "$runs" "$commit" -- "$ours" -c "$work/fsck.conf" --repack-all-full -- "$ref" -c "$work/fsck.conf" --repack-all-full)
 row "grok-fsck --repack-all-full (vs reference)" "$a" "$c"

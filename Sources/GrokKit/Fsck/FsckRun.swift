@@ -77,10 +77,14 @@ public struct FsckRun: Sendable {
             logger.critical("\(error.description)")
             return .failed
         }
+        let journal = FsckStatusJournal(statusFile: settings.statusFile)
+        let recovered = journal.replay(into: &status, statusFileModified: FileSystem.modificationTime(settings.statusFile))
+        if recovered > 0 { logger.info("   status: recovered \(recovered) records of an interrupted run from \(journal.path)") }
         let today = CheckDate.today()
         var random = SystemRandomNumberGenerator()
         guard let manifest = await reconcileManifest(with: &status, today: today, random: &random) else { return .failed }
         guard save(&status, to: statusFile, firstWrite: true) else { return .failed }
+        journal.remove()
 
         let objstore = PathUtilities.realpath(core.objstore)
         let borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
@@ -91,7 +95,17 @@ public struct FsckRun: Sendable {
             logger.info("No repos need attention.")
             return .success
         }
-        return await process(jobs, status: &status, statusFile: statusFile, today: today, random: &random) ? .success : .failed
+        let writer: FsckStatusWriter
+        do { writer = try FsckStatusWriter(file: statusFile, status: status) } catch {
+            logger.critical("\(error.description)")
+            return .failed
+        }
+        let processed = await process(jobs, status: &status, writer: writer, today: today, random: &random)
+        if let failure = await writer.finish() {
+            logger.critical("\(failure.description)")
+            return .failed
+        }
+        return processed ? .success : .failed
     }
 
     // MARK: Reconcile
@@ -269,7 +283,7 @@ public struct FsckRun: Sendable {
 
     // MARK: Process
 
-    private func process<R: RandomNumberGenerator>(_ jobs: [Job], status: inout FsckStatus, statusFile: FsckStatusFile, today: CheckDate, random: inout R) async -> Bool {
+    private func process<R: RandomNumberGenerator>(_ jobs: [Job], status: inout FsckStatus, writer: FsckStatusWriter, today: CheckDate, random: inout R) async -> Bool {
         logger.info("Processing \(jobs.count) repositories")
         let maintainer = maintainer()
         let reader = FingerprintReader(git: git)
@@ -325,7 +339,9 @@ public struct FsckRun: Sendable {
             spaceSaved += saved
             logger.info("     done: \(Int(elapsed))s\(saved > 0 ? ", \(Self.humanSize(saved)) saved" : "")")
             logger.info("      ---: \(done) done, \(jobs.count - done) queued\(spaceSaved > 0 ? ", \(Self.humanSize(spaceSaved)) saved" : "")")
-            guard save(&status, to: statusFile) else { return false }
+            writer.save(record, for: fullpath)
+            // The failure is reported once, by the caller's finish().
+            if writer.failure != nil { return false }
         }
         logger.info("Processed \(done) repos in \(Self.twoDecimals(totalElapsed))s")
         return true
@@ -360,7 +376,7 @@ public struct FsckRun: Sendable {
 
     private func save(_ status: inout FsckStatus, to file: FsckStatusFile, firstWrite: Bool = false) -> Bool {
         logger.debug("Updating status file in \(file.path)")
-        do { try file.write(&status, firstWrite: firstWrite) } catch {
+        do { try file.write(&status, firstWrite: firstWrite, durable: firstWrite) } catch {
             logger.critical("\(error.description)")
             return false
         }

@@ -105,8 +105,9 @@ public struct FsckStatus: Sendable, Equatable {
 }
 
 /// The statusfile on disk; written atomically, so a crash leaves the
-/// previous or the next state, never half of one (the rename is not synced:
-/// a power loss may cost the last repository's record, as a crash may).
+/// previous or the next state, never half of one. Only a `durable` write
+/// syncs the rename: a power loss may otherwise cost the last records, which
+/// only means checking those repositories again.
 public struct FsckStatusFile: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let path: String
@@ -131,8 +132,8 @@ public struct FsckStatusFile: Sendable {
         }
     }
 
-    public func write(_ status: inout FsckStatus, firstWrite: Bool = true) throws(Failure) {
-        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite, syncDirectory: false) } catch {
+    public func write(_ status: inout FsckStatus, firstWrite: Bool = true, durable: Bool = false) throws(Failure) {
+        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite, syncDirectory: durable) } catch {
             throw Failure(path: path, reason: error.reason)
         }
     }
