@@ -46,12 +46,15 @@ public struct GitConfigFile: Sendable {
         return ["yes", "true", "on", "1"].contains(text)
     }
 
-    /// Every `remote.<name>.url` value.
-    public var remoteURLs: [String] {
+    /// Every `remote.<name>.url`, in file order.
+    public var remotes: [(name: String, url: String)] {
         entries.compactMap { entry in
-            entry.key.hasPrefix("remote.") && entry.key.hasSuffix(".url") ? entry.value : nil
+            guard entry.key.hasPrefix("remote."), entry.key.hasSuffix(".url"), entry.key.count > 11, let url = entry.value else { return nil }
+            return (String(entry.key.dropFirst(7).dropLast(4)), url)
         }
     }
+
+    public var remoteURLs: [String] { remotes.map(\.url) }
 
     private struct Parser {
         let bytes: [UInt8]

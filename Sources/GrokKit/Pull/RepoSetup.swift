@@ -15,13 +15,19 @@ public struct RepoSetup: Sendable {
 
     public func initialize(_ repo: ContainedPath) async throws(Failure) {
         do { try repo.createParents() } catch { throw Failure(message: error.description) }
-        let result = try await gitOrFail(repo.path, ["init", "--bare", "--quiet"])
-        _ = result
-        for name in FileSystem.listDirectory(repo.path + "/hooks") ?? [] where name.hasSuffix(".sample") {
-            unlink(repo.path + "/hooks/" + name)
+        try await Self.initializeBare(repo.path, git: git)
+    }
+
+    /// How every repository grokmirror creates starts (mirrors and objstore
+    /// repositories alike): `init --bare`, no sample hooks, FETCH_HEAD a
+    /// symlink to /dev/null.
+    static func initializeBare(_ path: String, git: GitRunner) async throws(Failure) {
+        _ = try await gitOrFail(git, path, ["init", "--bare", "--quiet"])
+        for name in FileSystem.listDirectory(path + "/hooks") ?? [] where name.hasSuffix(".sample") {
+            unlink(path + "/hooks/" + name)
         }
-        unlink(repo.path + "/FETCH_HEAD")
-        symlink("/dev/null", repo.path + "/FETCH_HEAD")
+        unlink(path + "/FETCH_HEAD")
+        symlink("/dev/null", path + "/FETCH_HEAD")
     }
 
     /// The config a new mirror repository gets after `git init`: what
@@ -94,6 +100,10 @@ public struct RepoSetup: Sendable {
     }
 
     private func gitOrFail(_ gitDir: String, _ arguments: [String]) async throws(Failure) -> CommandResult {
+        try await Self.gitOrFail(git, gitDir, arguments)
+    }
+
+    static func gitOrFail(_ git: GitRunner, _ gitDir: String, _ arguments: [String]) async throws(Failure) -> CommandResult {
         let result: CommandResult
         do { result = try await git.run(gitDir: gitDir, arguments, timeout: .seconds(300)) } catch {
             throw Failure(message: error.description)

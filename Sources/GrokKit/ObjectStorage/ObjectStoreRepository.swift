@@ -1,0 +1,142 @@
+import Glibc
+
+/// An object storage repository, `<objstore>/<forkgroup>.git`: it holds the
+/// objects of related repositories (its siblings), each fetched in as a
+/// remote named by its virtref into `refs/virtual/<virtref>/`, so that the
+/// siblings can borrow every object through alternates and the objstore is
+/// repacked once with delta islands per sibling.
+public struct ObjectStoreRepository: Sendable {
+    public let path: String
+    let git: GitRunner
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// The first lines of the telltale file, exactly as grokmirror writes them.
+    public static let telltalePreamble = """
+        # WARNING: This is a grokmirror object storage repository.
+        # Deleting or moving it will cause corruption in the following repositories
+        # (caution, this list may be incomplete):
+
+        """
+
+    public init(path: String, git: GitRunner) {
+        self.path = path
+        self.git = git
+    }
+
+    public var forkgroup: String { String(PathUtilities.basename(path).dropLast(4)) }
+
+    /// Creates `<directory>/<name>.git` (a random UUID name when nil) with
+    /// the objstore configuration and the telltale file. The telltale is
+    /// written last: a crash before it leaves a repository nothing borrows
+    /// from and nothing mistakes for an objstore.
+    public static func create(in directory: String, name: String? = nil, git: GitRunner) async throws(Failure) -> ObjectStoreRepository {
+        let name = name ?? UUID4.random()
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { throw Failure(message: "invalid objstore name \(name)") }
+        guard FileSystem.isDirectory(directory) || mkdir(directory, 0o777) == 0 || errno == EEXIST else {
+            throw Failure(message: "cannot create \(directory): \(FileSystem.errorDescription())")
+        }
+        let repository = ObjectStoreRepository(path: PathUtilities.realpath(directory) + "/" + name + ".git", git: git)
+        do { try await RepoSetup.initializeBare(repository.path, git: git) } catch { throw Failure(message: error.message) }
+        for (key, value) in [("gc.auto", "0"), ("core.repositoryformatversion", "1"), ("extensions.preciousObjects", "true"),
+                             ("pack.compression", "9"), ("repack.useDeltaIslands", "true"), ("repack.writeBitmaps", "true")] {
+            try await repository.gitOrFail(["config", key, value])
+        }
+        try await repository.gitOrFail(["config", "--add", "pack.island", "refs/virtual/([0-9a-f]+)/"])
+        try repository.writeTelltale(siblings: [])
+        return repository
+    }
+
+    /// Siblings registered as remotes: virtref → the sibling's fullpath.
+    public var siblings: [(virtref: String, fullpath: String)] {
+        (GitConfigFile.read(gitDir: path)?.remotes ?? []).map { ($0.name, $0.url) }
+    }
+
+    /// Registers `fullpath` as a sibling (remote, refspec, telltale line);
+    /// false when it already was.
+    @discardableResult
+    public func addSibling(_ fullpath: String) async throws(Failure) -> Bool {
+        let virtref = Virtref.of(fullpath)
+        if siblings.contains(where: { $0.virtref == virtref }) { return false }
+        try await gitOrFail(["remote", "add", "--no-tags", "--", virtref, fullpath])
+        try await gitOrFail(["config", "--replace-all", "remote.\(virtref).fetch", "+refs/*:refs/virtual/\(virtref)/*"])
+        try writeTelltale(siblings: Set(telltaleSiblings().filter(FileSystem.isDirectory)).union([fullpath]))
+        return true
+    }
+
+    /// Forgets a sibling: its virtual refs (prune drops the objects later),
+    /// its remote and its fingerprint file.
+    public func removeSibling(virtref: String) async throws(Failure) {
+        try await trim(virtref: virtref)
+        try await gitOrFail(["remote", "remove", "--", virtref])
+        unlink(fingerprintFile(virtref: virtref))
+    }
+
+    /// Deletes every `refs/virtual/<virtref>/` ref in one transaction.
+    public func trim(virtref: String) async throws(Failure) {
+        let listing = try await gitOrFail(["for-each-ref", "--format=delete %(refname)", "refs/virtual/\(virtref)/"])
+        guard !listing.output.isEmpty else { return }
+        try await gitOrFail(["update-ref", "--stdin"], input: Array((listing.output + "\n").utf8))
+    }
+
+    /// The virtrefs that own refs here (to find stale ones).
+    public func virtrefsWithRefs() async throws(Failure) -> Set<String> {
+        let listing = try await gitOrFail(["for-each-ref", "--format=%(refname)", "refs/virtual/"])
+        return Set(listing.output.split(whereSeparator: \.isNewline).compactMap { Virtref.owning(ref: String($0)) })
+    }
+
+    /// The sibling's fingerprint when its objects were last fetched in.
+    public func fingerprintFile(virtref: String) -> String { path + "/grokmirror.\(virtref).fingerprint" }
+
+    /// Whether the sibling changed since it was last fetched in.
+    public func needsFetch(_ fullpath: String) -> Bool {
+        let recorded = FileSystem.readString(fingerprintFile(virtref: Virtref.of(fullpath)))?.trimmingWhitespace()
+        let current = FileSystem.readString(fullpath + "/" + MarkerFile.fingerprint)?.trimmingWhitespace()
+        return recorded == nil || recorded != current
+    }
+
+    /// Brings a registered sibling's objects and refs in, with `git fetch`
+    /// or, with `plumbing`, by hardlinking its object files and mirroring
+    /// its refs in one `update-ref --stdin`. Records the sibling's
+    /// fingerprint on success.
+    public func fetch(_ fullpath: String, plumbing: Bool = false) async throws(Failure) {
+        let virtref = Virtref.of(fullpath)
+        guard siblings.contains(where: { $0.virtref == virtref && $0.fullpath == fullpath }) else {
+            throw Failure(message: "\(fullpath) is not a sibling of \(path)")
+        }
+        if plumbing {
+            try await ObjectStorePlumbing(objectStore: self).fetch(fullpath, virtref: virtref)
+        } else {
+            try await gitOrFail(["fetch", "--prune", "--", virtref])
+        }
+        if let fingerprint = FileSystem.read(fullpath + "/" + MarkerFile.fingerprint) {
+            AtomicFile.write(fingerprint, to: fingerprintFile(virtref: virtref))
+        }
+    }
+
+    /// The sibling fullpaths the telltale file lists.
+    public func telltaleSiblings() -> [String] {
+        (FileSystem.readString(path + "/" + MarkerFile.objstore) ?? "").split(whereSeparator: \.isNewline)
+            .map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    public func writeTelltale(siblings: Set<String>) throws(Failure) {
+        let text = Self.telltalePreamble + siblings.sorted().map { $0 + "\n" }.joined()
+        guard AtomicFile.write(Array(text.utf8), to: path + "/" + MarkerFile.objstore) else {
+            throw Failure(message: "cannot write \(path)/\(MarkerFile.objstore): \(FileSystem.errorDescription())")
+        }
+    }
+
+    @discardableResult
+    func gitOrFail(_ arguments: [String], input: [UInt8]? = nil) async throws(Failure) -> CommandResult {
+        let result: CommandResult
+        do { result = try await git.run(gitDir: path, arguments, input: input) } catch { throw Failure(message: error.description) }
+        guard result.succeeded else {
+            throw Failure(message: "git \(arguments.prefix(2).joined(separator: " ")) failed in \(path): \(result.errorOutput)")
+        }
+        return result
+    }
+}
