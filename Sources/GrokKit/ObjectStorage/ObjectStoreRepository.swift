@@ -132,11 +132,6 @@ public struct ObjectStoreRepository: Sendable {
 
     @discardableResult
     func gitOrFail(_ arguments: [String], input: [UInt8]? = nil) async throws(Failure) -> CommandResult {
-        let result: CommandResult
-        do { result = try await git.run(gitDir: path, arguments, input: input) } catch { throw Failure(message: error.description) }
-        guard result.succeeded else {
-            throw Failure(message: "git \(arguments.prefix(2).joined(separator: " ")) failed in \(path): \(result.errorOutput)")
-        }
-        return result
+        do { return try await RepoSetup.gitOrFail(git, path, arguments, input: input, timeout: nil) } catch { throw Failure(message: error.message) }
     }
 }

@@ -103,9 +103,12 @@ public struct RepoSetup: Sendable {
         try await Self.gitOrFail(git, gitDir, arguments)
     }
 
-    static func gitOrFail(_ git: GitRunner, _ gitDir: String, _ arguments: [String]) async throws(Failure) -> CommandResult {
+    /// git in `gitDir`, where anything but success is a failure naming the
+    /// command and the repository. `timeout` nil is the runner's own.
+    static func gitOrFail(_ git: GitRunner, _ gitDir: String, _ arguments: [String], input: [UInt8]? = nil,
+                          timeout: Duration? = .seconds(300)) async throws(Failure) -> CommandResult {
         let result: CommandResult
-        do { result = try await git.run(gitDir: gitDir, arguments, timeout: .seconds(300)) } catch {
+        do { result = try await git.run(gitDir: gitDir, arguments, input: input, timeout: timeout) } catch {
             throw Failure(message: error.description)
         }
         guard result.succeeded else {
