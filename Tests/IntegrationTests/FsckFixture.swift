@@ -14,9 +14,14 @@ final class FsckFixture {
     var log: String { (try? String(contentsOfFile: dir.file("fsck.log"), encoding: .utf8)) ?? "" }
     let fsck = Tools.ours("grok-fsck")
 
-    /// `repos` demo repositories (see scripts/make-origin.sh) under toplevel.
+    /// `repos` demo repositories (see scripts/make-origin.sh) under toplevel;
+    /// none makes an empty toplevel.
     init(repos: Int = 4, mailhost: String = "127.0.0.1:1", extra: String = "") throws {
-        try shell("\(Tools.packageRoot)/scripts/make-origin.sh '\(dir.file("top"))' \(repos)")
+        if repos > 0 {
+            try shell("\(Tools.packageRoot)/scripts/make-origin.sh '\(dir.file("top"))' \(repos)")
+        } else {
+            try FileManager.default.createDirectory(atPath: dir.file("top"), withIntermediateDirectories: true)
+        }
         try updateManifest()
         writeConfig(mailhost: mailhost, extra: extra)
     }

@@ -186,7 +186,9 @@ import GrokKit
         #expect(first.status == 0, "\(first.stderr)")
         let today = CheckDate.today()
         let status = try fixture.status()
-        #expect(status.count == 12)
+        // The twelve repositories and the objstore repository the two forks among them now share.
+        #expect(status.paths.filter { !$0.contains("/objstore/") }.count == 12)
+        #expect(status.count == 13)
         for path in status.paths {
             let record = try #require(status[path])
             let next = try #require(record.nextCheck)
@@ -214,13 +216,17 @@ import GrokKit
         #expect(try fixture.runFsck().status == 0)
         #expect(try fixture.status()[gone] == nil)
         #expect(try loadManifest(fixture.toplevel + "/manifest.js.gz").contains("/pub/project3/repo3.git") == false)
-        #expect(try fixture.status().count == 11)
+        #expect(try fixture.status().count == 12)
 
-        // A tree that vanished wholesale (an unmounted disk) is not erased from the manifest.
+        // A tree that vanished wholesale (an unmounted disk) is not erased
+        // from the manifest, and the objstore its forks need is kept.
+        let stores = ObjectStoreMigration.objectStores(in: fixture.toplevel + "/objstore")
+        #expect(stores.count == 1)
         try FileManager.default.moveItem(atPath: fixture.toplevel + "/pub", toPath: fixture.dir.file("pub-away"))
         let unmounted = try fixture.runFsck()
         #expect(unmounted.stderr.contains("are missing under"))
         #expect(try loadManifest(fixture.toplevel + "/manifest.js.gz").count == 11)
+        #expect(ObjectStoreMigration.objectStores(in: fixture.toplevel + "/objstore") == stores, "\(unmounted.stderr)")
     }
 
     /// grok-fsck killed with SIGKILL in the middle of a run: the repositories
@@ -284,6 +290,7 @@ import GrokKit
             git clone -q --bare --shared '\(parent)' '\(child)'
             git --git-dir='\(child)' show-ref | grep -q refs/heads/feature
             git update-ref -d refs/heads/feature
+            touch '\(parent)/grokmirror.do-not-objstore' '\(child)/grokmirror.do-not-objstore'
             """)
         try fixture.updateManifest()
         let run = try fixture.runFsck(["--repack-all-full"])

@@ -87,9 +87,15 @@ public struct FsckRun: Sendable {
         journal.remove()
 
         let objstore = PathUtilities.realpath(core.objstore)
-        let borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
-        var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, today: today, random: &random)
-        jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, today: today)
+        var borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
+        var migration = await ObjectStoreMigration.scan(migrationSettings(objstore: objstore), git: git, logger: logger)
+        var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, migration: &migration, today: today, random: &random)
+        if migration.changed { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
+        let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
+            .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: manifest.contains)
+        if !upkeep.deleted.isEmpty || !upkeep.changed.isEmpty { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
+        guard recordForkgroups(upkeep.links) else { return .failed }
+        jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, changed: upkeep.changed, today: today)
         guard save(&status, to: statusFile) else { return .failed }
         if jobs.isEmpty {
             logger.info("No repos need attention.")
@@ -181,7 +187,7 @@ public struct FsckRun: Sendable {
     }
 
     private func analyze<R: RandomNumberGenerator>(_ status: inout FsckStatus, manifest: Manifest, objstore: String, borrowers: [String: Set<String>],
-                                                   today: CheckDate, random: inout R) async -> [Job] {
+                                                   migration: inout ObjectStoreMigration, today: CheckDate, random: inout R) async -> [Job] {
         let maintainer = maintainer()
         let reader = FingerprintReader(git: git)
         let paths = status.paths
@@ -199,11 +205,18 @@ public struct FsckRun: Sendable {
             }
             guard var record = status[fullpath] else { continue }
             maintainer.pointFetchHeadAtDevNull(fullpath)
-            let borrowed = Alternates.borrowedRepository(of: fullpath)
+            var borrowed = Alternates.borrowedRepository(of: fullpath)
             if let borrowed, !FileSystem.isDirectory(borrowed) {
                 logger.critical("  reclone: \(gitdir) (alternates repo gone)")
                 maintainer.requestReclone(fullpath, reason: "Alternates repository gone")
                 continue
+            }
+            switch await migration.migrate(fullpath, gitdir: gitdir, borrowed: borrowed) {
+            case .unchanged: break
+            case .failed(let message): logger.critical("\(message)")
+            case .migrated(let repacked):
+                for path in repacked { await repackAfterMigration(path, objstore: objstore, borrowers: borrowers, maintainer: maintainer) }
+                borrowed = Alternates.borrowedRepository(of: fullpath)
             }
             let realpath = PathUtilities.realpath(fullpath)
             let kind = RepoKind.of(realpath, objstore: objstore, borrowed: borrowed, borrowers: borrowers)
@@ -233,13 +246,68 @@ public struct FsckRun: Sendable {
         return jobs
     }
 
+    /// A repository that just moved into an objstore drops the objects it
+    /// now borrows: a quick repack for its kind, never pruning a lender.
+    private func repackAfterMigration(_ path: String, objstore: String, borrowers: [String: Set<String>], maintainer: RepoMaintainer) async {
+        guard let lock = await lockRepository(path) else { return }
+        defer { lock.release() }
+        let kind = RepoKind.of(path, objstore: objstore, borrowed: Alternates.borrowedRepository(of: path), borrowers: borrowers)
+        let recipe = RepackRecipe(kind: kind, level: .quick, safeToPrune: decisionMode.prune && safeToPrune(kind, fullpath: path, borrowers: borrowers),
+                                  wasPrecious: BareRepository.isPrecious(path), options: recipeOptions)
+        if !(await maintainer.repack(path, recipe: recipe, lendsObjects: kind.lendsObjects)) {
+            logger.warning("Repacking \(path) was unsuccessful")
+        }
+    }
+
+    private func migrationSettings(objstore: String) -> ObjectStoreMigration.Settings {
+        var migration = ObjectStoreMigration.Settings(objstore: objstore, toplevel: core.toplevel)
+        migration.baselines = settings.baselines
+        migration.privateRepos = core.privateRepos
+        return migration
+    }
+
+    private func upkeepSettings(objstore: String) -> ObjectStoreUpkeep.Settings {
+        var upkeep = ObjectStoreUpkeep.Settings(objstore: objstore, toplevel: core.toplevel)
+        upkeep.baselines = settings.baselines
+        upkeep.islandCores = settings.islandCores
+        upkeep.mergeStrategy = settings.mergeStrategy
+        upkeep.plumbing = core.objstoreUsesPlumbing
+        return upkeep
+    }
+
+    /// Writes each sibling's forkgroup and reference into the manifest,
+    /// re-read under its lock, when they differ from what it says.
+    private func recordForkgroups(_ links: [(gitdir: String, forkgroup: String, reference: String?)]) -> Bool {
+        guard !links.isEmpty else { return true }
+        let file = ManifestFile(path: core.manifest)
+        do {
+            let lock = try FileLock.acquire(for: core.manifest)
+            defer { lock.release() }
+            var manifest = try file.read()
+            var changed = false
+            for link in links {
+                guard var entry = manifest[link.gitdir] else { continue }
+                if entry.forkgroup == link.forkgroup && entry.reference == link.reference && entry.object["reference"] != nil { continue }
+                entry.forkgroup = link.forkgroup
+                entry.reference = link.reference
+                manifest[link.gitdir] = entry
+                changed = true
+            }
+            if changed { try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false) }
+        } catch {
+            logger.critical("Cannot record forkgroups in \(core.manifest): \(error)")
+            return false
+        }
+        return true
+    }
+
     /// Objstore repositories: repacked by their own counts (full when new
-    /// to the status or asked for), checked on their schedule.
-    private func analyzeObjectStores(_ status: inout FsckStatus, objstore: String, borrowers: [String: Set<String>], today: CheckDate) async -> [Job] {
-        guard FileSystem.isDirectory(objstore) else { return [] }
-        let repositories = RepositoryWalker(excludeObjectStores: false).findAll(under: objstore)
-            .filter { FileSystem.kind($0) != .symlink }.map(PathUtilities.realpath)
-        logger.info("Analyzing \(objstore) (\(repositories.count) repos)")
+    /// to the status, changed by the upkeep or asked for), checked on their
+    /// schedule.
+    private func analyzeObjectStores(_ status: inout FsckStatus, objstore: String, borrowers: [String: Set<String>], changed: Set<String>,
+                                     today: CheckDate) async -> [Job] {
+        let repositories = ObjectStoreMigration.objectStores(in: objstore)
+        guard !repositories.isEmpty else { return [] }
         for stale in status.paths where PathUtilities.isInside(stale, root: objstore) && !FileSystem.isDirectory(stale) {
             status[stale] = nil
         }
@@ -248,7 +316,7 @@ public struct FsckRun: Sendable {
             var facts = FsckDecision.Facts(counts: ObjectCounts.measure(gitDir: fullpath))
             facts.isObjectStore = true
             facts.fullRepackRequested = FileSystem.exists(fullpath + "/" + MarkerFile.repack)
-            if status[fullpath] == nil {
+            if status[fullpath] == nil || changed.contains(fullpath) {
                 status[fullpath] = FsckStatus.Record(nextCheck: today, fingerprint: nil)
                 facts.fullRepackRequested = true
             }
@@ -277,6 +345,15 @@ public struct FsckRun: Sendable {
         return RepoKind.isSafeToPrune(kind, fullpath: fullpath, remoteURLs: remotes, borrowers: borrowers)
     }
 
+    private var recipeOptions: RepackRecipe.Options {
+        var options = RepackRecipe.Options()
+        options.precious = settings.precious
+        options.commitGraph = settings.commitGraph
+        options.extraFlags = settings.extraRepackFlags
+        options.extraFullFlags = settings.extraRepackFlagsFull
+        return options
+    }
+
     private func maintainer() -> RepoMaintainer {
         RepoMaintainer(git: git, filter: ErrorLineFilter(ignore: settings.ignoreErrors, reclone: settings.recloneOnErrors), logger: logger)
     }
@@ -287,11 +364,6 @@ public struct FsckRun: Sendable {
         logger.info("Processing \(jobs.count) repositories")
         let maintainer = maintainer()
         let reader = FingerprintReader(git: git)
-        var recipeOptions = RepackRecipe.Options()
-        recipeOptions.precious = settings.precious
-        recipeOptions.commitGraph = settings.commitGraph
-        recipeOptions.extraFlags = settings.extraRepackFlags
-        recipeOptions.extraFullFlags = settings.extraRepackFlagsFull
         var done = 0
         var totalElapsed = 0.0
         var spaceSaved = 0
@@ -318,6 +390,7 @@ public struct FsckRun: Sendable {
                 if level == .full {
                     unlink(fullpath + "/" + MarkerFile.repack)
                     record.recordFullRepack(on: today, next: next)
+                    if job.kind == .objectStore, let directory = settings.preloadBundleDirectory { await writeBundle(of: fullpath, into: directory) }
                     logger.info("     next: \(next)")
                 } else {
                     record.recordQuickRepack(on: today)
@@ -345,6 +418,25 @@ public struct FsckRun: Sendable {
         }
         logger.info("Processed \(done) repos in \(Self.twoDecimals(totalElapsed))s")
         return true
+    }
+
+    /// `<forkgroup>.bundle` for replicas to preload a new objstore from,
+    /// written beside and renamed into place so a download never sees half.
+    private func writeBundle(of store: String, into directory: String) async {
+        let name = String(PathUtilities.basename(store).dropLast(4)) + ".bundle"
+        guard FileSystem.makeDirectories(directory) else {
+            logger.error("Cannot create \(directory): \(FileSystem.errorDescription())")
+            return
+        }
+        logger.info(" bundling: \(name)")
+        let temporary = directory + "/." + name + ".tmp"
+        do {
+            _ = try await RepoSetup.gitOrFail(git, store, ["bundle", "create", temporary, "--all"], timeout: nil)
+            guard rename(temporary, directory + "/" + name) == 0 else { throw RepoSetup.Failure(message: FileSystem.errorDescription()) }
+        } catch {
+            unlink(temporary)
+            logger.error("Cannot bundle \(store) into \(directory): \(error)")
+        }
     }
 
     private func borrowsFromObjectStore(_ fullpath: String) -> Bool {

@@ -28,6 +28,13 @@ public struct FsckSettings: Sendable {
     public var reportFrom: String
     public var reportSubject: String?
     public var reportMailhost: String
+    /// Gitdir globs whose heads other forks negotiate against.
+    public var baselines: [Glob]
+    /// Gitdir globs whose objects anchor an objstore's delta islands.
+    public var islandCores: [Glob]
+    public var mergeStrategy: ObjectStoreUpkeep.MergeStrategy
+    /// Where `<forkgroup>.bundle` goes after an objstore's full repack.
+    public var preloadBundleDirectory: String?
 
     /// grokmirror's example config values, used when the key is absent (the
     /// reference, given no value, matched every line instead).
@@ -64,5 +71,13 @@ public struct FsckSettings: Sendable {
         reportFrom = try config.string("fsck", "report_from", default: "root")
         reportSubject = try config.string("fsck", "report_subject").flatMap { $0.isEmpty ? nil : $0 }
         reportMailhost = try config.string("fsck", "report_mailhost", default: "localhost")
+        baselines = try config.globs("fsck", "baselines")
+        islandCores = try config.globs("fsck", "islandcores")
+        let strategy = try config.string("fsck", "obstrepo_merge_strategy", default: "exact").lowercased()
+        guard let mergeStrategy = ObjectStoreUpkeep.MergeStrategy(rawValue: strategy) else {
+            throw .badValue(path: config.path, section: "fsck", key: "obstrepo_merge_strategy", value: strategy, expected: "exact, loose or blobs")
+        }
+        self.mergeStrategy = mergeStrategy
+        preloadBundleDirectory = try config.string("fsck", "preload_bundle_outdir").flatMap { $0.isEmpty ? nil : GrokConfig.expandUser($0) }
     }
 }

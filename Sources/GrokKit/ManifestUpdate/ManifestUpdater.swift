@@ -44,7 +44,7 @@ public struct ManifestUpdater: Sendable {
         async let inheritedOwner = RepoInfoReader.loadInheritedOwner(git: git)
 
         let manifestDirectory = PathUtilities.dirname(manifestFile.path)
-        if !FileSystem.isDirectory(manifestDirectory) { _ = mkdirRecursive(manifestDirectory) }
+        if !FileSystem.isDirectory(manifestDirectory) { _ = FileSystem.makeDirectories(manifestDirectory) }
         var lock: FileLock
         do { lock = try FileLock.acquire(for: manifestFile.path) } catch {
             logger.critical("\(error.description)")
@@ -324,11 +324,6 @@ public struct ManifestUpdater: Sendable {
         }
     }
 
-    private func mkdirRecursive(_ path: String) -> Bool {
-        if FileSystem.isDirectory(path) { return true }
-        _ = mkdirRecursive(PathUtilities.dirname(path))
-        return mkdir(path, 0o777) == 0 || errno == EEXIST
-    }
 }
 
 extension ManifestUpdater.Candidate {

@@ -104,13 +104,15 @@ public struct ObjectStoreRepository: Sendable {
     /// fingerprint on success.
     public func fetch(_ fullpath: String, plumbing: Bool = false) async throws(Failure) {
         let virtref = Virtref.of(fullpath)
-        guard siblings.contains(where: { $0.virtref == virtref && $0.fullpath == fullpath }) else {
+        guard siblings.contains(where: { $0.virtref == virtref }) else {
             throw Failure(message: "\(fullpath) is not a sibling of \(path)")
         }
         if plumbing {
             try await ObjectStorePlumbing(objectStore: self).fetch(fullpath, virtref: virtref)
         } else {
-            try await gitOrFail(["fetch", "--prune", "--", virtref])
+            // Kept as a pack even when small: the sibling's quick repack
+            // then drops its loose copies (prune-packed looks at packs only).
+            try await gitOrFail(["-c", "fetch.unpackLimit=1", "fetch", "--prune", "--", virtref])
         }
         if let fingerprint = FileSystem.read(fullpath + "/" + MarkerFile.fingerprint) {
             AtomicFile.write(fingerprint, to: fingerprintFile(virtref: virtref))

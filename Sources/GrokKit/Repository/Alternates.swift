@@ -1,3 +1,5 @@
+import Glibc
+
 /// A repository's `objects/info/alternates`, read as grokmirror reads it:
 /// the whole file, stripped, must end in `/objects`; what precedes it,
 /// realpath'd, is the repository it borrows from.
@@ -7,6 +9,15 @@ public enum Alternates {
         let content = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard content.count > 8, content.hasSuffix("/objects") else { return nil }
         return PathUtilities.realpath(String(content.dropLast(8)))
+    }
+
+    /// Makes `fullpath` borrow from `lender` (one line, `<lender>/objects`),
+    /// written atomically so a reader never sees half a path. Adding a
+    /// lender never removes an object the repository has.
+    public static func borrow(_ fullpath: String, from lender: String) -> Bool {
+        guard FileSystem.isDirectory(lender + "/objects") else { return false }
+        mkdir(fullpath + "/objects/info", 0o777)
+        return AtomicFile.write(Array((lender + "/objects\n").utf8), to: fullpath + "/objects/info/alternates")
     }
 
     /// The objstore name a repository uses, when it borrows from an objstore

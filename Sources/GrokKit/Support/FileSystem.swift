@@ -88,6 +88,14 @@ public enum FileSystem {
         return names
     }
 
+    /// `mkdir -p`: true when the directory exists afterwards.
+    public static func makeDirectories(_ path: String) -> Bool {
+        if isDirectory(path) { return true }
+        let parent = PathUtilities.dirname(path)
+        if parent != path { _ = makeDirectories(parent) }
+        return mkdir(path, 0o777) == 0 || errno == EEXIST
+    }
+
     /// Writes a small file in place (marker files such as
     /// `grokmirror.fingerprint`, which grokmirror also writes in place).
     @discardableResult

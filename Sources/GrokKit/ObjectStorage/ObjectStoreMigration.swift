@@ -1,0 +1,205 @@
+import Glibc
+import Logging
+
+/// grok-fsck's first object-storage pass, one repository at a time: a
+/// standalone repository with relatives gets an objstore repository (an
+/// existing one that fits, else a new one), a grokmirror 1.x child moves
+/// from its alternates parent to an objstore along with the parent, and a
+/// borrower its objstore does not know yet is registered.
+///
+/// Every step keeps each repository whole if interrupted: the objstore
+/// fetches a repository's objects before that repository's alternates
+/// point at it, and only the quick repack the caller runs afterwards drops
+/// the repository's own copies. A private repository borrows but is never
+/// fetched in, so its objects never reach another repository's refs.
+public struct ObjectStoreMigration: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case unchanged
+        /// These repositories now borrow from an objstore repository; a
+        /// quick repack drops the objects it holds.
+        case migrated(repack: [String])
+        case failed(String)
+    }
+
+    public struct Settings: Sendable {
+        public var objstore: String
+        public var toplevel: String
+        public var baselines: [Glob] = []
+        public var privateRepos: [Glob] = []
+        public init(objstore: String, toplevel: String) {
+            self.objstore = objstore
+            self.toplevel = toplevel
+        }
+    }
+
+    let settings: Settings
+    let git: GitRunner
+    let logger: Logger
+    /// Root commits of the repositories under toplevel (realpaths).
+    var repositoryRoots: [String: Set<String>]
+    /// Root commits of the objstore repositories, refreshed as they take
+    /// repositories in.
+    public private(set) var storeRoots: [String: Set<String>]
+    private var migratedParents: Set<String> = []
+    /// Some repository changed objstore this run.
+    public private(set) var changed = false
+
+    /// Reads the root commits of every repository (cached in
+    /// `grokmirror.roots` after the first time).
+    public static func scan(_ settings: Settings, git: GitRunner, logger: Logger) async -> ObjectStoreMigration {
+        logger.info("   search: getting parent commit info from all repos, may take a while")
+        let roots = RootCommits(git: git)
+        var repositoryRoots: [String: Set<String>] = [:]
+        for path in RepositoryWalker(excludeObjectStores: true).findAll(under: settings.toplevel) where FileSystem.kind(path) != .symlink {
+            let realpath = PathUtilities.realpath(path)
+            if PathUtilities.isInside(realpath, root: settings.objstore) { continue }
+            if let found = await roots.of(realpath) { repositoryRoots[realpath] = found }
+        }
+        var storeRoots: [String: Set<String>] = [:]
+        for path in ObjectStoreMigration.objectStores(in: settings.objstore) {
+            if let found = await roots.of(path) { storeRoots[path] = found }
+        }
+        return ObjectStoreMigration(settings: settings, git: git, logger: logger, repositoryRoots: repositoryRoots, storeRoots: storeRoots)
+    }
+
+    /// The repositories directly under the objstore directory (realpaths).
+    public static func objectStores(in objstore: String) -> [String] {
+        guard FileSystem.isDirectory(objstore) else { return [] }
+        return RepositoryWalker(excludeObjectStores: false).findAll(under: objstore)
+            .filter { FileSystem.kind($0) != .symlink }.map(PathUtilities.realpath).sorted()
+    }
+
+    public mutating func migrate(_ fullpath: String, gitdir: String, borrowed: String?) async -> Outcome {
+        let realpath = PathUtilities.realpath(fullpath)
+        if let borrowed, PathUtilities.isInside(borrowed, root: settings.objstore) {
+            if !isMarkedPrivate(gitdir) { return await register(realpath, gitdir: gitdir, in: ObjectStoreRepository(path: borrowed, git: git)) }
+            return .unchanged
+        }
+        if FileSystem.exists(realpath + "/" + MarkerFile.doNotObjstore) { return .unchanged }
+        guard let lock = try? FileLock.tryAcquire(for: realpath) else {
+            logger.info("     wait: \(gitdir) is locked, moving it into an objstore next run")
+            return .unchanged
+        }
+        defer { lock.release() }
+        if let borrowed { return await migrateChild(realpath, gitdir: gitdir, parent: borrowed) }
+        return await giveObjectStore(realpath, gitdir: gitdir)
+    }
+
+    // MARK: Steps
+
+    private mutating func giveObjectStore(_ realpath: String, gitdir: String) async -> Outcome {
+        let isPrivate = isMarkedPrivate(gitdir)
+        if let best = bestStore(for: realpath) {
+            let store = ObjectStoreRepository(path: best, git: git)
+            logger.info("\(gitdir): can use \(PathUtilities.basename(best))")
+            if !isPrivate {
+                guard await fetchIn(realpath, to: store, label: gitdir) else { return .failed("cannot fetch \(realpath) into \(best)") }
+            }
+            return borrow(realpath, from: store, repack: [realpath])
+        }
+        guard let roots = repositoryRoots[realpath] else { return .unchanged }
+        let relatives = SiblingMatch.siblings(of: realpath, roots: roots, among: repositoryRoots, exact: false)
+        guard !relatives.isEmpty else { return .unchanged }
+        // A private repository cannot seed the objstore; a public relative does.
+        let seed: String
+        if isPrivate {
+            guard let relative = relatives.sorted().first(where: { !isMarkedPrivate(relativeGitdir(of: $0)) }) else { return .unchanged }
+            seed = relative
+        } else {
+            seed = realpath
+        }
+        let store: ObjectStoreRepository
+        do { store = try await ObjectStoreRepository.create(in: settings.objstore, git: git) } catch {
+            return .failed("cannot create an objstore repository for \(realpath): \(error.message)")
+        }
+        logger.info("\(gitdir): can use \(PathUtilities.basename(store.path))")
+        logger.info("     init: new objstore repo \(PathUtilities.basename(store.path))")
+        guard await fetchIn(seed, to: store, label: relativeGitdir(of: seed)) else { return .failed("cannot fetch \(seed) into \(store.path)") }
+        return borrow(realpath, from: store, repack: [realpath])
+    }
+
+    /// A grokmirror 1.x child: its parent goes into an objstore first (it
+    /// then borrows from it too, keeping its other children whole through
+    /// the chain), then the child.
+    private mutating func migrateChild(_ realpath: String, gitdir: String, parent: String) async -> Outcome {
+        let store: ObjectStoreRepository
+        if let best = bestStore(for: realpath) {
+            store = ObjectStoreRepository(path: best, git: git)
+        } else {
+            do { store = try await ObjectStoreRepository.create(in: settings.objstore, git: git) } catch {
+                return .failed("cannot create an objstore repository for \(parent): \(error.message)")
+            }
+            logger.info("     init: new objstore repo \(PathUtilities.basename(store.path))")
+        }
+        logger.info("\(gitdir): migrating to \(PathUtilities.basename(store.path))")
+        var repack: [String] = []
+        if !migratedParents.contains(parent) {
+            migratedParents.insert(parent)
+            guard await fetchIn(parent, to: store, label: "\(relativeGitdir(of: parent)) (previous parent)"),
+                  Alternates.borrow(parent, from: store.path) else {
+                return .failed("cannot move \(parent) into \(store.path)")
+            }
+            repack.append(parent)
+        }
+        if isMarkedPrivate(gitdir) {
+            // Take in what the parent lent before borrowing elsewhere.
+            logger.info("    fetch: restoring private repo \(gitdir)")
+            guard let result = try? await git.run(gitDir: realpath, ["repack", "-a", "-q"]), result.succeeded else {
+                return .failed("cannot repack \(realpath) before moving it into \(store.path)")
+            }
+        } else {
+            guard await fetchIn(realpath, to: store, label: gitdir) else { return .failed("cannot fetch \(realpath) into \(store.path)") }
+        }
+        return borrow(realpath, from: store, repack: repack + [realpath])
+    }
+
+    /// A borrower its objstore does not track yet (copied or cloned by
+    /// hand): register it so its objects and refs get fetched in.
+    private func register(_ realpath: String, gitdir: String, in store: ObjectStoreRepository) async -> Outcome {
+        let virtref = Virtref.of(realpath)
+        guard !store.siblings.contains(where: { $0.virtref == virtref }) else { return .unchanged }
+        guard let lock = try? FileLock.acquire(for: store.path) else { return .failed("cannot lock \(store.path)") }
+        defer { lock.release() }
+        do { try await store.addSibling(realpath) } catch { return .failed(error.message) }
+        logger.info(" reconfig: \(gitdir) to fetch into \(PathUtilities.basename(store.path))")
+        return .unchanged
+    }
+
+    // MARK: Helpers
+
+    private mutating func fetchIn(_ repository: String, to store: ObjectStoreRepository, label: String) async -> Bool {
+        logger.info("    fetch: fetching \(label)")
+        guard let lock = try? FileLock.acquire(for: store.path) else { return false }
+        defer { lock.release() }
+        do {
+            try await store.addSibling(repository)
+            try await store.fetch(repository)
+        } catch {
+            logger.critical("Unsuccessful fetching \(repository) into \(PathUtilities.basename(store.path)): \(error.message)")
+            return false
+        }
+        if let roots = await RootCommits(git: git).of(store.path, refresh: true) { storeRoots[store.path] = roots }
+        return true
+    }
+
+    private mutating func borrow(_ realpath: String, from store: ObjectStoreRepository, repack: [String]) -> Outcome {
+        guard Alternates.borrow(realpath, from: store.path) else { return .failed("cannot write \(realpath)/objects/info/alternates") }
+        changed = true
+        if storeRoots[store.path] == nil, let roots = repositoryRoots[realpath] { storeRoots[store.path] = roots }
+        return .migrated(repack: repack)
+    }
+
+    private func bestStore(for realpath: String) -> String? {
+        guard let roots = repositoryRoots[realpath] else { return nil }
+        let baselines = settings.baselines
+        return SiblingMatch.bestObjectStore(for: roots, excluding: realpath, candidates: storeRoots, holdsBaseline: { candidate in
+            !baselines.isEmpty && ObjectStoreRepository(path: candidate, git: git).siblings.contains { baselines.anyMatches(relativeGitdir(of: $0.fullpath)) }
+        })
+    }
+
+    private func isMarkedPrivate(_ gitdir: String) -> Bool { settings.privateRepos.anyMatches(gitdir) }
+
+    private func relativeGitdir(of fullpath: String) -> String {
+        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: PathUtilities.realpath(settings.toplevel)) ?? fullpath
+    }
+}
