@@ -34,6 +34,9 @@ struct GrokManifest: GrokTool {
     var ignoreRefs: [String] = []
     @Flag(name: [.customShort("w"), .customLong("wait-for-manifest")], help: "With paths, wait until the manifest exists")
     var wait = false
+    @Flag(name: [.customShort("o"), .customLong("fetch-objstore")], help: "Fetch updates into objstore repo (if used)")
+    var fetchObjstore = false
+
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
     var verbose = false
     @Argument(help: "Full path(s) to process")
@@ -55,6 +58,7 @@ struct GrokManifest: GrokTool {
         cli.waitForManifest = wait
         cli.verbose = verbose
         cli.paths = paths
+        cli.fetchObjstore = fetchObjstore
         let status = await ManifestCommand.run(cli)
         throw ExitCode(status)
     }

@@ -89,12 +89,13 @@ import Testing
         #expect(Set(forced.purge) == ["/gone.git", "/keep/x.git", "/ff.git", "/lender.git"])
     }
 
-    @Test func localEntryDropsForkgroupAndKeepsReference() {
+    @Test func localEntryRecordsOurForkgroupAndKeepsReference() {
         var remote = entry(fp1)
         remote.forkgroup = "abc"
         remote.object["x-unknown"] = .bool(true)
         let local = PullPlan.localEntry(from: remote, fingerprint: fp2)
-        #expect(local.forkgroup == nil)
+        #expect(local.forkgroup == nil, "standalone here")
+        #expect(PullPlan.localEntry(from: remote, fingerprint: fp2, forkgroup: "ours").forkgroup == "ours")
         #expect(local.fingerprint == fp2)
         #expect(local.object["reference"] == .null)
         #expect(local.object["x-unknown"] == .bool(true))
@@ -130,5 +131,34 @@ import Testing
         #expect(counts.repackLevel() == .quick)
         counts.loose = 0; counts.looseSizeKiB = 0; counts.inPack = 10; counts.packSizeKiB = 10
         #expect(counts.repackLevel() == .none)
+    }
+
+    @Test func forkgroupsFollowLocalThenOriginThenReferencesAndPreferOurObjstores() {
+        func with(_ forkgroup: String?, reference: String? = nil) -> ManifestEntry {
+            var value = entry(fp1)
+            value.forkgroup = forkgroup
+            if let reference { value.reference = reference }
+            return value
+        }
+        var local = Manifest()
+        local["/here.git"] = with("localfg")
+        let entries: [(gitdir: String, entry: ManifestEntry)] = [
+            ("/here.git", with("originfg")),      // the local manifest wins
+            ("/new1.git", with("originfg")),
+            ("/new2.git", with("originfg")),
+            ("/legacy.git", with(nil, reference: "/base.git")),   // 1.x: joins its reference's group
+            ("/legacy2.git", with(nil, reference: "/base.git")),
+            ("/alone.git", with(nil)),
+            ("/joins.git", with("theirs")),
+        ]
+        var names = ["generated"].makeIterator()
+        let assignment = PullPlan.forkgroups(entries: entries, local: local, existing: ["mine": ["/joins.git", "/other.git"]],
+                                             newName: { names.next()! })
+        #expect(assignment["/here.git"] == "localfg")
+        #expect(assignment["/new1.git"] == "originfg" && assignment["/new2.git"] == "originfg")
+        #expect(assignment["/legacy.git"] == "generated" && assignment["/legacy2.git"] == "generated")
+        #expect(assignment["/alone.git"] == nil)
+        // An origin group sharing a member with one of our objstores takes its name.
+        #expect(assignment["/joins.git"] == "mine")
     }
 }

@@ -114,6 +114,14 @@ import GrokKit
         #expect(again.status == 0)
         #expect(tree.stores() == stores)
         try tree.expectAllWhole()
+
+        // grok-manifest -o from a push hook brings the push into the objstore.
+        let fork = tree.forks[1]
+        let pushed = try tree.fixture.git(fork, "commit-tree -p refs/heads/master -m pushed refs/heads/master^{tree}")
+        _ = try tree.fixture.git(fork, "update-ref refs/heads/pushed \(pushed)")
+        let hook = try runProcess(Tools.ours("grok-manifest"), ["--cfgfile", tree.fixture.config, "-o", fork])
+        #expect(hook.status == 0, "\(hook.stderr)")
+        #expect(try tree.fixture.git(store, "rev-parse refs/virtual/\(Virtref.of(fork))/heads/pushed") == pushed)
     }
 
     @Test func privateReposBorrowButNeverLend() throws {

@@ -15,7 +15,8 @@ final class PullFixture {
     let manifestTool = Tools.ours("grok-manifest")
 
     init(repos: Int = 8) throws {
-        try shell("\(Tools.packageRoot)/scripts/make-origin.sh '\(dir.file("origin"))' \(repos) && mkdir -p '\(dir.file("mirror"))'")
+        try shell(repos > 0 ? "\(Tools.packageRoot)/scripts/make-origin.sh '\(dir.file("origin"))' \(repos) && mkdir -p '\(dir.file("mirror"))'"
+                            : "mkdir -p '\(dir.file("origin"))' '\(dir.file("mirror"))'")
         server = try OriginServer(root: dir.file("origin"))
         try regenerateOriginManifest()
         writeConfig()

@@ -15,6 +15,11 @@ public struct ManifestOptions: Sendable {
     public var waitForManifest = false
     public var verbose = false
     public var paths: [String] = []
+    /// `-o`: fetch each updated repository into its objstore repository.
+    public var fetchObjstore = false
+    public var objstore: String? = nil
+    public var objstoreUsesPlumbing = false
+    public var privateRepos: [Glob] = []
 
     public init(manifestPath: String, toplevel: String) {
         self.manifestPath = manifestPath
@@ -37,6 +42,7 @@ public struct ManifestOptions: Sendable {
         public var waitForManifest = false
         public var verbose = false
         public var paths: [String] = []
+        public var fetchObjstore = false
         public init() {}
     }
 
@@ -58,15 +64,17 @@ public struct ManifestOptions: Sendable {
         var logFile = cli.logFile
         var debug = false
         var settings = GrokConfig.ManifestSettings()
+        var core: GrokConfig.Core? = nil
         if let configPath = cli.configPath {
             do {
                 let config = try GrokConfig.load(path: configPath)
                 try config.validate()
-                let core = config.core
-                manifestPath = manifestPath ?? core.manifest
-                toplevel = toplevel ?? core.toplevel
-                logFile = logFile ?? core.log
-                debug = core.debug
+                let loaded = config.core
+                core = loaded
+                manifestPath = manifestPath ?? loaded.manifest
+                toplevel = toplevel ?? loaded.toplevel
+                logFile = logFile ?? loaded.log
+                debug = loaded.debug
                 settings = try config.manifestSettings()
             } catch {
                 throw .config(error)
@@ -89,6 +97,10 @@ public struct ManifestOptions: Sendable {
         options.waitForManifest = cli.waitForManifest
         options.verbose = cli.verbose
         options.paths = cli.paths
+        options.fetchObjstore = cli.fetchObjstore || settings.fetchObjstore
+        options.objstore = core.map { PathUtilities.realpath($0.objstore) }
+        options.objstoreUsesPlumbing = core?.objstoreUsesPlumbing ?? false
+        options.privateRepos = core?.privateRepos ?? []
         return options
     }
 }

@@ -137,11 +137,13 @@ public struct ManifestUpdater: Sendable {
             logger.critical("Manifest \(manifestFile.path) left untouched.")
             return .failure
         }
+        var updated: [(fullpath: String, gitdir: String)] = []
         for ((fullpath, gitdir), info) in zip(repositories, infos) {
             guard let info else {
                 logger.info(" manifest: ignored \(gitdir) (no heads)")
                 continue
             }
+            if manifest[gitdir]?.fingerprint != info.fingerprint { updated.append((fullpath, gitdir)) }
             await fold(info, fullpath: fullpath, gitdir: gitdir, into: &manifest)
         }
 
@@ -154,6 +156,7 @@ public struct ManifestUpdater: Sendable {
 
         guard write(manifest, to: manifestFile) else { return .failure }
         lock.release()
+        if options.fetchObjstore { await fetchIntoObjectStores(updated) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if candidates.count > 1 {
@@ -165,6 +168,19 @@ public struct ManifestUpdater: Sendable {
     }
 
     // MARK: Steps
+
+    /// `-o`: the updated repositories' new objects go into their objstore
+    /// repositories now, after the manifest is written and unlocked; an
+    /// objstore another process holds is left to grok-fsck.
+    private func fetchIntoObjectStores(_ updated: [(fullpath: String, gitdir: String)]) async {
+        let attachment = ObjectStoreAttachment(objstore: options.objstore ?? options.toplevel + "/objstore", plumbing: options.objstoreUsesPlumbing,
+                                               preloadBundleURL: nil, git: git, logger: logger)
+        for (fullpath, gitdir) in updated where !options.privateRepos.anyMatches(gitdir) {
+            guard let store = Alternates.borrowedRepository(of: fullpath), BareRepository.isObjectStore(store) else { continue }
+            logger.info(" manifest: objstore \(gitdir) -> \(PathUtilities.basename(store))")
+            await attachment.fetchIn(PathUtilities.realpath(fullpath), store: store, wait: false)
+        }
+    }
 
     /// Hook-mode paths: each must be a repository (or a symlink to one)
     /// inside toplevel; anything else fails the run before any change.

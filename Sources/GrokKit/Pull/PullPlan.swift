@@ -18,6 +18,57 @@ public enum PullPlan {
         public let gitdir: String
         public let entry: ManifestEntry
         public let action: Action
+        /// The objstore repository a new clone borrows from.
+        public var forkgroup: String? = nil
+        /// Borrows from the objstore but is never fetched into it.
+        public var isPrivate = false
+        /// A local sibling to move into the forkgroup's objstore before
+        /// this clone creates it, so the two share objects from the start.
+        public var migrateSibling: String? = nil
+
+        public init(gitdir: String, entry: ManifestEntry, action: Action) {
+            self.gitdir = gitdir
+            self.entry = entry
+            self.action = action
+        }
+    }
+
+    /// Which forkgroup each entry joins on this mirror, as grokmirror
+    /// decides it: the local manifest's forkgroup for repositories already
+    /// here (this mirror's grok-fsck may know better), else the origin's; a
+    /// grokmirror 1.x entry with only a `reference` joins its reference's
+    /// group (under a new name when it has none yet); and a group sharing a
+    /// member with one of this mirror's objstores (`existing`: forkgroup →
+    /// member gitdirs) takes that objstore's name.
+    public static func forkgroups(entries: [(gitdir: String, entry: ManifestEntry)], local: Manifest, existing: [String: Set<String>],
+                                  newName: () -> String) -> [String: String] {
+        var groups: [String: Set<String>] = [:]
+        var order: [String] = []
+        func add(_ gitdir: String, to name: String) {
+            if groups[name] == nil { order.append(name) }
+            groups[name, default: []].insert(gitdir)
+        }
+        for (gitdir, entry) in entries {
+            let known = local[gitdir]
+            var forkgroup = known?.forkgroup ?? entry.forkgroup
+            if forkgroup == nil, let reference = (known ?? entry).reference, !reference.isEmpty {
+                if let found = order.first(where: { groups[$0]!.contains(reference) }) {
+                    forkgroup = found
+                } else {
+                    let name = newName()
+                    add(reference, to: name)
+                    forkgroup = name
+                }
+            }
+            if let forkgroup { add(gitdir, to: forkgroup) }
+        }
+        var assignment: [String: String] = [:]
+        for name in order {
+            let members = groups[name]!
+            let target = existing.keys.sorted().first { !existing[$0]!.isDisjoint(with: members) } ?? name
+            for member in members { assignment[member] = target }
+        }
+        return assignment
     }
 
     /// What is known about a repository's copy on this mirror.
@@ -114,11 +165,11 @@ public enum PullPlan {
     }
 
     /// The entry recorded in the local manifest after a successful job: the
-    /// origin's, without a forkgroup (this mirror cloned it standalone) and
-    /// with our fingerprint.
-    public static func localEntry(from remote: ManifestEntry, fingerprint: String?) -> ManifestEntry {
+    /// origin's, with the forkgroup of the objstore this mirror's copy
+    /// borrows from (none when standalone) and our fingerprint.
+    public static func localEntry(from remote: ManifestEntry, fingerprint: String?, forkgroup: String? = nil) -> ManifestEntry {
         var entry = remote
-        entry.forkgroup = nil
+        entry.forkgroup = forkgroup
         if let fingerprint { entry.fingerprint = fingerprint }
         if entry.object["head"]?.isNull == true { entry.object["head"] = nil }
         if entry.object["reference"] == nil { entry.reference = nil }

@@ -77,7 +77,8 @@ public struct PullRun: Sendable {
         var failures: [String: String] = [:]
         for rejection in culled.rejected { failures[rejection.gitdir] = rejection.reason }
 
-        let scheduler = PullScheduler(runner: RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger),
+        let runner = RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger)
+        let scheduler = PullScheduler(runner: runner,
                                       threads: settings.threads, logger: logger) { done async in
             await self.checkpoint(done, purged: []) != nil
         }
@@ -99,7 +100,7 @@ public struct PullRun: Sendable {
             logger.info("Interrupted: saved the work completed so far.")
             return .success
         }
-        await runMaintenance(result.maintenance)
+        await runMaintenance(result.maintenance, runner: runner)
         let hooks = HookRunner(logger: logger)
         if !result.cloned.isEmpty {
             let list = result.cloned.map { toplevel + $0 }.joined(separator: "\n") + "\n"
@@ -146,7 +147,42 @@ public struct PullRun: Sendable {
             jobs.append(PullPlan.Job(gitdir: gitdir, entry: entry, action: action))
         }
         if !jobs.isEmpty { logger.info(" manifest: \(jobs.count) new updates") }
-        return jobs
+        return assignForkgroups(jobs, entries: entries, local: local)
+    }
+
+    /// New clones join their forkgroup's objstore. The first clone of a
+    /// forkgroup without one moves a standalone local relative into it, and
+    /// public clones go first so private ones find shared objects.
+    private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: String, entry: ManifestEntry)], local: Manifest) -> [PullPlan.Job] {
+        var existing: [String: Set<String>] = [:]
+        for store in ObjectStoreMigration.objectStores(in: settings.objstore) {
+            let forkgroup = ObjectStoreRepository(path: store, git: git).forkgroup
+            existing[forkgroup] = Set(ObjectStoreRepository(path: store, git: git).siblings.compactMap {
+                ManifestTargets.gitdir(of: PathUtilities.realpath($0.fullpath), toplevel: PathUtilities.realpath(toplevel))
+            })
+        }
+        let assignment = PullPlan.forkgroups(entries: entries, local: local, existing: existing, newName: UUID4.random)
+        var members: [String: [String]] = [:]
+        for (gitdir, forkgroup) in assignment { members[forkgroup, default: []].append(gitdir) }
+        let cloning = Set(jobs.filter { $0.action == .initialize }.map(\.gitdir))
+        var seeded: Set<String> = []
+        var assigned: [PullPlan.Job] = []
+        let privateRepos = settings.privateRepos
+        for var job in jobs.filter({ !privateRepos.anyMatches($0.gitdir) }) + jobs.filter({ privateRepos.anyMatches($0.gitdir) }) {
+            if job.action == .initialize || job.action == .reclone, let forkgroup = assignment[job.gitdir] {
+                job.forkgroup = forkgroup
+                job.isPrivate = privateRepos.anyMatches(job.gitdir)
+                if !seeded.contains(forkgroup), !FileSystem.isDirectory(settings.objstore + "/" + forkgroup + ".git") {
+                    seeded.insert(forkgroup)
+                    job.migrateSibling = members[forkgroup, default: []].sorted().first { sibling in
+                        sibling != job.gitdir && !cloning.contains(sibling) && !privateRepos.anyMatches(sibling)
+                            && BareRepository.isBare(toplevel + sibling) && Alternates.borrowedRepository(of: toplevel + sibling) == nil
+                    }
+                }
+            }
+            assigned.append(job)
+        }
+        return assigned
     }
 
     private static func diskState(_ path: String, symlinks: [String], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
@@ -241,7 +277,7 @@ public struct PullRun: Sendable {
     }
 
     /// Quick repacks and pack-refs after the fetches (grokmirror's "spa").
-    private func runMaintenance(_ work: [(String, [RepoJobRunner.Maintenance])]) async {
+    private func runMaintenance(_ work: [(String, [RepoJobRunner.Maintenance])], runner: RepoJobRunner) async {
         for (gitdir, actions) in work {
             guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir),
                   let lock = try? FileLock.tryAcquire(for: repo.path) else { continue }
@@ -251,6 +287,9 @@ public struct PullRun: Sendable {
                 done.append(action.rawValue)
                 let arguments: [String]
                 switch action {
+                case .objstore:
+                    if let store = Alternates.borrowedRepository(of: repo.path) { await runner.attachment.fetchIn(repo.path, store: store) }
+                    continue
                 case .repack: arguments = ["repack", "-Adlq"] + settings.extraRepackFlags
                 case .packRefs: arguments = ["pack-refs"]
                 case .packRefsAll: arguments = ["pack-refs", "--all"]

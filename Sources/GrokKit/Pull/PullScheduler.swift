@@ -1,7 +1,9 @@
 import Glibc
 import Logging
 
-/// Runs jobs `threads` at a time. A job whose repository is locked is
+/// Runs jobs `threads` at a time. A clone that creates its forkgroup's
+/// objstore runs alone in that forkgroup: the forkgroup's other jobs wait
+/// for it, then clone against what it brought in. A job whose repository is locked is
 /// retried a second later (never dropped silently; after ten minutes it is
 /// reported as failed). SIGINT/SIGTERM stop new work, cancel running
 /// fetches and return what finished. Every 100 finished repositories the
@@ -43,6 +45,10 @@ struct PullScheduler: Sendable {
         var deferredSince: [String: Double] = [:]
         var active = 0, good = 0
         let total = jobs.count
+        /// Forkgroups whose objstore a running job is creating.
+        var creating: Set<String> = []
+        var runningInForkgroup: [String: Int] = [:]
+        var waitingOnForkgroup: [String: [PullPlan.Job]] = [:]
         let watcher = SignalWatcher()
         let runner = self.runner
 
@@ -54,6 +60,15 @@ struct PullScheduler: Sendable {
             var retryTimerRunning = false
             func launchAvailable() {
                 while active < threads, let job = queue.popFirst() {
+                    if let forkgroup = job.forkgroup {
+                        let creates = !FileSystem.isDirectory(runner.attachment.storePath(forkgroup))
+                        if creating.contains(forkgroup) || (creates && runningInForkgroup[forkgroup, default: 0] > 0) {
+                            waitingOnForkgroup[forkgroup, default: []].append(job)
+                            continue
+                        }
+                        if creates { creating.insert(forkgroup) }
+                        runningInForkgroup[forkgroup, default: 0] += 1
+                    }
                     active += 1
                     group.addTask { .finished(job, await runner.run(job)) }
                 }
@@ -86,6 +101,11 @@ struct PullScheduler: Sendable {
                     deferred = []
                 case .finished(let job, let outcome):
                     active -= 1
+                    if let forkgroup = job.forkgroup {
+                        runningInForkgroup[forkgroup, default: 1] -= 1
+                        creating.remove(forkgroup)
+                        if let waiting = waitingOnForkgroup.removeValue(forKey: forkgroup) { queue = ArraySlice(waiting + queue) }
+                    }
                     switch outcome {
                     case .done(let entry, let cloned, let maintenance):
                         good += 1
@@ -105,12 +125,12 @@ struct PullScheduler: Sendable {
                         if await checkpoint(result.pendingCheckpoint) { result.pendingCheckpoint = [] }
                     }
                 }
-                if queue.isEmpty && deferred.isEmpty && active == 0 && !retryTimerRunning {
+                if queue.isEmpty && deferred.isEmpty && active == 0 && !retryTimerRunning && waitingOnForkgroup.isEmpty {
                     group.cancelAll()
                     return
                 }
                 launchAvailable()
-                ProgressLine.shared.update("grok-pull: \(good + result.failures.count)/\(total) done, \(active) active, \(queue.count + deferred.count) queued, \(result.failures.count) errors")
+                ProgressLine.shared.update("grok-pull: \(good + result.failures.count)/\(total) done, \(active) active, \(queue.count + deferred.count + waitingOnForkgroup.values.reduce(0) { $0 + $1.count }) queued, \(result.failures.count) errors")
             }
         }
         ProgressLine.shared.clear()

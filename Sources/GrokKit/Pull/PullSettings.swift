@@ -24,6 +24,12 @@ public struct PullSettings: Sendable {
     public var refresh: Int?
     public var socket: String?
     public var extraRepackFlags: [String]
+    /// Where objstore repositories live (`core.objstore`, resolved).
+    public var objstore: String
+    public var privateRepos: [Glob]
+    public var objstoreUsesPlumbing: Bool
+    /// `<url>/<forkgroup>.bundle` preloads a new, empty objstore repository.
+    public var preloadBundleURL: String?
 
     public init(config: GrokConfig) throws(ConfigError) {
         site = try config.string("remote", "site") ?? ""
@@ -52,6 +58,11 @@ public struct PullSettings: Sendable {
         refresh = refreshValue > 0 ? refreshValue : nil
         socket = try config.string("pull", "socket").flatMap { $0.isEmpty ? nil : $0 }
         extraRepackFlags = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags", default: ""))
+        let core = config.core
+        objstore = PathUtilities.realpath(core.objstore)
+        privateRepos = core.privateRepos
+        objstoreUsesPlumbing = core.objstoreUsesPlumbing
+        preloadBundleURL = try config.string("remote", "preload_bundle_url").flatMap { $0.isEmpty ? nil : $0 }
         guard manifestURL != nil || manifestCommand != nil else {
             throw .missingKey(path: config.path, section: "remote", key: "manifest")
         }

@@ -4,6 +4,8 @@ import Logging
 /// Carries out one `PullPlan.Job` on disk, holding the repository's lock.
 public struct RepoJobRunner: Sendable {
     public enum Maintenance: String, Sendable, Equatable {
+        /// Fetch the repository's new objects into its objstore repository.
+        case objstore
         case repack, packRefs, packRefsAll
     }
 
@@ -29,6 +31,11 @@ public struct RepoJobRunner: Sendable {
     }
 
     private var setup: RepoSetup { RepoSetup(git: git, settings: settings) }
+
+    var attachment: ObjectStoreAttachment {
+        ObjectStoreAttachment(objstore: settings.objstore, plumbing: settings.objstoreUsesPlumbing, preloadBundleURL: settings.preloadBundleURL,
+                              git: git, logger: logger)
+    }
 
     public func run(_ job: PullPlan.Job) async -> Outcome {
         let gitdir = job.gitdir
@@ -71,15 +78,18 @@ public struct RepoJobRunner: Sendable {
             case .initialize:
                 logger.info("     init: \(gitdir)")
                 try await createFresh(repo, gitdir: gitdir, entry: entry)
+                try await attach(repo, job: job, previousLender: nil)
                 cloned = true
                 mustFetch = true
             case .reclone:
                 logger.info("  reclone: \(gitdir)")
+                let previousLender = Alternates.borrowedRepository(of: repo.path)
                 let aside = try ContainedPath(toplevel: toplevel, gitdir: gitdir + ".reclone")
                 try aside.remove()
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
                 try aside.remove()
                 try await createFresh(repo, gitdir: gitdir, entry: entry)
+                try await attach(repo, job: job, previousLender: previousLender)
                 cloned = true
                 mustFetch = true
             case .fixRemotes:
@@ -96,6 +106,8 @@ public struct RepoJobRunner: Sendable {
             }
         } catch let error as RepoSetup.Failure {
             throw Failure(message: error.message)
+        } catch let error as ObjectStoreRepository.Failure {
+            throw Failure(message: error.message)
         } catch let error as ContainedPath.Escape {
             throw Failure(message: error.description)
         } catch let error as Failure {
@@ -109,8 +121,10 @@ public struct RepoJobRunner: Sendable {
         // the fetch is the full, object-checked fingerprint.
         let before = cloned ? nil : ((try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil)
         if mustFetch && before == entry.fingerprint { mustFetch = false }
+        let lender = Alternates.borrowedRepository(of: repo.path)
+        let forkgroup = lender.flatMap { PathUtilities.isInside($0, root: settings.objstore) ? Alternates.forkgroup(ofBorrowed: $0) : nil }
         guard mustFetch else {
-            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before), cloned: false, maintenance: [])
+            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before, forkgroup: forkgroup), cloned: false, maintenance: [])
         }
         if !cloned, !(await setup.hasRemote(repo)) {
             logger.info(" reorigin: \(gitdir)")
@@ -124,9 +138,35 @@ public struct RepoJobRunner: Sendable {
         if let after { FileSystem.write(Array(after.utf8), to: repo.path + "/" + MarkerFile.fingerprint) }
         if let modified = entry.modified { recordModified(modified, in: repo) }
         var maintenance: [Maintenance] = []
+        if let lender, forkgroup != nil, after != before, !settings.privateRepos.anyMatches(gitdir) {
+            maintenance += await feedObjectStore(repo, store: lender, cloned: cloned)
+        }
         if cloned { maintenance.append(.packRefsAll) }
         if needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
-        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after), cloned: cloned, maintenance: maintenance)
+        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after, forkgroup: forkgroup), cloned: cloned, maintenance: maintenance)
+    }
+
+    /// A new clone in a forkgroup borrows from its objstore before the first
+    /// fetch; a reclone keeps the lender it had.
+    private func attach(_ repo: ContainedPath, job: PullPlan.Job, previousLender: String?) async throws(ObjectStoreRepository.Failure) {
+        if let forkgroup = job.forkgroup {
+            try await attachment.attach(repo.path, forkgroup: forkgroup, isPrivate: job.isPrivate,
+                                        migrating: job.migrateSibling.flatMap { try? ContainedPath(toplevel: toplevel, gitdir: $0).path })
+        } else if let previousLender, FileSystem.isDirectory(previousLender) {
+            _ = Alternates.borrow(repo.path, from: previousLender)
+        }
+    }
+
+    /// New objects go into the objstore at once when it is empty (the next
+    /// fork's clone negotiates against it), else after all fetches. An
+    /// initial clone is repacked afterwards to drop what the objstore now
+    /// holds (hardlinking plumbing leaves nothing to drop).
+    private func feedObjectStore(_ repo: ContainedPath, store: String, cloned: Bool) async -> [Maintenance] {
+        let dropCopies: [Maintenance] = cloned && !settings.objstoreUsesPlumbing ? [.repack] : []
+        guard attachment.isEmpty(store) else { return [.objstore] + dropCopies }
+        logger.info(" objstore: \(repo.path.dropFirst(toplevel.count))")
+        await attachment.fetchIn(repo.path, store: store)
+        return dropCopies
     }
 
     /// An empty mirror repository, configured, ready for its first fetch.

@@ -33,6 +33,36 @@ public final class FileLock: @unchecked Sendable {
         try open(target, blocking: true)!
     }
 
+    /// Runs `body` holding the lock on `target` against other processes
+    /// and against this process's other tasks (for locks that concurrent
+    /// tasks of one run may want, such as an objstore repository's).
+    /// Without `wait`, returns nil at once when another process holds it.
+    public static func exclusively<T: Sendable>(for target: String, wait: Bool = true, _ body: () async throws -> T) async throws -> T? {
+        let key = lockPath(for: target)
+        await InProcessLocks.shared.acquire(key)
+        let lock: FileLock
+        do {
+            guard let held = try open(target, blocking: wait) else {
+                await InProcessLocks.shared.release(key)
+                return nil
+            }
+            lock = held
+        } catch {
+            await InProcessLocks.shared.release(key)
+            throw error
+        }
+        do {
+            let value = try await body()
+            lock.release()
+            await InProcessLocks.shared.release(key)
+            return value
+        } catch {
+            lock.release()
+            await InProcessLocks.shared.release(key)
+            throw error
+        }
+    }
+
     /// Returns nil at once when another process holds the lock.
     public static func tryAcquire(for target: String) throws(Error) -> FileLock? {
         try open(target, blocking: false)

@@ -43,11 +43,31 @@ public struct HTTPClient: Sendable {
         return try result.get()
     }
 
-    private func getBlocking(_ url: String, ifModifiedSince: Int?) -> Result<Response, Failure> {
+    /// GET `url` into the file at `path` (created or truncated), for bodies
+    /// too large to hold in memory; anything but status 200 is a failure.
+    public func download(_ url: String, to path: String) async throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw Failure(url: url, reason: "cannot write \(path): \(FileSystem.errorDescription())") }
+        defer { close(fd) }
+        let client = self
+        let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: client.getBlocking(url, ifModifiedSince: nil, into: fd))
+            }
+        }
+        let response = try result.get()
+        guard response.status == 200 else { throw Failure(url: url, reason: "HTTP status \(response.status)") }
+    }
+
+    private func getBlocking(_ url: String, ifModifiedSince: Int?, into fd: Int32? = nil) -> Result<Response, Failure> {
         _ = Self.globalInit
         var delay = 0.5
         for attempt in 1...max(1, attempts) {
-            switch once(url, ifModifiedSince: ifModifiedSince) {
+            if let fd {
+                ftruncate(fd, 0)
+                lseek(fd, 0, SEEK_SET)
+            }
+            switch once(url, ifModifiedSince: ifModifiedSince, into: fd) {
             case .success(let response): return .success(response)
             case .failure(let failure):
                 guard failure.retryable, attempt < attempts else { return .failure(Failure(url: url, reason: failure.reason)) }
@@ -63,18 +83,24 @@ public struct HTTPClient: Sendable {
         let retryable: Bool
     }
 
-    /// Collects the body, refusing to grow past the limit.
+    /// Collects the body, refusing to grow past the limit, or writes it to
+    /// a file.
     private final class Sink {
         var body: [UInt8] = []
         let limit: Int
+        let fd: Int32?
         var overflowed = false
-        init(limit: Int) { self.limit = limit }
+        var writeFailed = false
+        init(limit: Int, fd: Int32?) {
+            self.limit = limit
+            self.fd = fd
+        }
     }
 
-    private func once(_ url: String, ifModifiedSince: Int?) -> Result<Response, AttemptFailure> {
+    private func once(_ url: String, ifModifiedSince: Int?, into fd: Int32?) -> Result<Response, AttemptFailure> {
         guard let handle = curl_easy_init() else { return .failure(AttemptFailure(reason: "cannot initialise libcurl", retryable: false)) }
         defer { curl_easy_cleanup(handle) }
-        let sink = Sink(limit: sizeLimit)
+        let sink = Sink(limit: sizeLimit, fd: fd)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
@@ -100,12 +126,18 @@ public struct HTTPClient: Sendable {
             grok_curl_setopt_write_function(handle) { data, size, count, user in
                 let sink = Unmanaged<Sink>.fromOpaque(user!).takeUnretainedValue()
                 let length = size * count
+                if let fd = sink.fd {
+                    let written = data!.withMemoryRebound(to: UInt8.self, capacity: length) { FileSystem.writeAll(fd, Array(UnsafeBufferPointer(start: $0, count: length))) }
+                    if !written { sink.writeFailed = true }
+                    return written ? length : 0
+                }
                 if sink.body.count + length > sink.limit { sink.overflowed = true; return 0 }
                 data!.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
                 return length
             }
             return curl_easy_perform(handle)
         }
+        if sink.writeFailed { return .failure(AttemptFailure(reason: "cannot write the download: \(FileSystem.errorDescription())", retryable: false)) }
         if sink.overflowed { return .failure(AttemptFailure(reason: "response larger than \(sizeLimit) bytes", retryable: false)) }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
