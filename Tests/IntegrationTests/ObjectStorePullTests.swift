@@ -9,7 +9,7 @@ import GrokKit
 @Suite struct ObjectStorePullTests {
     /// An origin of a base and `forks` forks sharing a 256 KiB random blob,
     /// grouped into an objstore by our grok-fsck, and its manifest.
-    func forkedOrigin(forks: Int, fixture: PullFixture) throws {
+    func forkedOrigin(forks: Int, fixture: PullFixture, fsckExtra: String = "") throws {
         let origin = fixture.origin
         try shell("""
             set -e
@@ -23,7 +23,7 @@ import GrokKit
             done
             rm -rf "$work"
             """)
-        try groupOrigin(fixture)
+        try groupOrigin(fixture, fsckExtra: fsckExtra)
     }
 
     /// Bytes nginx sent for upload-pack requests since the log was last cut.
@@ -90,21 +90,54 @@ import GrokKit
         try fixture.expectMirrorEqualsOrigin()
     }
 
+    @Test func bundlesBaselinesAndIslandCoresReachTheReplica() throws {
+        let fixture = try PullFixture(repos: 0)
+        try forkedOrigin(forks: 2, fixture: fixture, fsckExtra: """
+            baselines = /forks/base.git
+            islandcores = /forks/base.git
+            preload_bundle_outdir = \(fixture.origin)/bundles
+            """)
+        let forkgroup = try #require(try loadManifest(fixture.origin + "/manifest.js.gz")["/forks/fork1.git"]?.forkgroup)
+        let store = PathUtilities.realpath(fixture.origin + "/objstore/\(forkgroup).git")
+        let baseVirtref = Virtref.of(PathUtilities.realpath(fixture.origin + "/forks/base.git"))
+        #expect(try shell("git --git-dir='\(store)' config pack.islandCore").trimmingCharacters(in: .whitespacesAndNewlines) == baseVirtref)
+        for gitdir in ["/forks/base.git", "/forks/fork1.git", "/forks/fork2.git"] {
+            #expect(try shell("git --git-dir='\(fixture.origin + gitdir)' config core.alternateRefsPrefixes").trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "refs/virtual/\(baseVirtref)/heads/")
+        }
+        let bundle = fixture.origin + "/bundles/\(forkgroup).bundle"
+        #expect(try runProcess("/usr/bin/git", ["bundle", "verify", "-q", bundle]).status == 0)
+
+        fixture.writeConfig(extra: "")
+        let config = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try config.replacingOccurrences(of: "[remote]\n", with: "[remote]\npreload_bundle_url = \(fixture.server.baseURL)/bundles\n")
+            .write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let run = try fixture.runPull()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("successful preload from \(forkgroup).bundle"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.mirror + "/objstore/\(forkgroup).bundle"))
+        try fixture.expectMirrorEqualsOrigin()
+        // The bundle carried the history: the clones fetched only refs.
+        let sent = uploadPackBytes(fixture.server)
+        #expect(sent < 128 * 1024, "upload-pack sent \(sent) bytes")
+    }
+
     /// Our grok-fsck groups the origin's forks; the manifest then says so.
-    func groupOrigin(_ fixture: PullFixture) throws {
+    func groupOrigin(_ fixture: PullFixture, fsckExtra: String = "") throws {
         try fixture.regenerateOriginManifest()
-        let fsck = try runFsck(on: fixture.origin, name: "origin", fixture: fixture)
+        let fsck = try runFsck(on: fixture.origin, name: "origin", fixture: fixture, extra: fsckExtra)
         guard fsck.status == 0 else { throw ShellError(script: "grok-fsck", status: fsck.status, stderr: fsck.stderr) }
         try fixture.regenerateOriginManifest()
     }
 
-    func runFsck(on toplevel: String, name: String, fixture: PullFixture) throws -> ProcessOutcome {
+    func runFsck(on toplevel: String, name: String, fixture: PullFixture, extra: String = "") throws -> ProcessOutcome {
         fixture.dir.write("\(name)-fsck.conf", """
             [core]
             toplevel = \(toplevel)
             [fsck]
             statusfile = \(fixture.dir.path)/\(name)-status.js
             report_mailhost = 127.0.0.1:1
+            \(extra)
             """)
         return try runProcess(Tools.ours("grok-fsck"), ["-c", fixture.dir.file("\(name)-fsck.conf"), "-f"])
     }
