@@ -93,7 +93,7 @@ public struct FsckRun: Sendable {
         if migration.changed { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
         let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
             .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: manifest.contains)
-        if !upkeep.deleted.isEmpty || !upkeep.changed.isEmpty { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
+        borrowers = upkeep.borrowers
         guard recordForkgroups(upkeep.links) else { return .failed }
         jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, changed: upkeep.changed, today: today)
         guard save(&status, to: statusFile) else { return .failed }

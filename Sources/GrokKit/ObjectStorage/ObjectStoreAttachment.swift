@@ -78,8 +78,7 @@ public struct ObjectStoreAttachment: Sendable {
         do {
             let done: Void? = try await FileLock.exclusively(for: storePath, wait: wait) {
                 try await store.addSibling(path)
-                if plumbing, (try? await store.fetch(path, plumbing: true)) != nil { return }
-                try await store.fetch(path)
+                try await store.bringIn(path, plumbing: plumbing)
             }
             if done == nil { logger.info(" objstore: \(PathUtilities.basename(storePath)) is busy, leaving \(path) to grok-fsck") }
             return done != nil

@@ -28,7 +28,7 @@ public struct ObjectStoreMigration: Sendable {
         public var privateRepos: [Glob] = []
         public init(objstore: String, toplevel: String) {
             self.objstore = objstore
-            self.toplevel = toplevel
+            self.toplevel = PathUtilities.realpath(toplevel)
         }
     }
 
@@ -200,6 +200,6 @@ public struct ObjectStoreMigration: Sendable {
     private func isMarkedPrivate(_ gitdir: String) -> Bool { settings.privateRepos.anyMatches(gitdir) }
 
     private func relativeGitdir(of fullpath: String) -> String {
-        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: PathUtilities.realpath(settings.toplevel)) ?? fullpath
+        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: settings.toplevel) ?? fullpath
     }
 }

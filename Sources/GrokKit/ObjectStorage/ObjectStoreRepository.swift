@@ -119,6 +119,13 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
+    /// `fetch` as the tools use it: plumbing when asked, and `git fetch`
+    /// when plumbing fails, as grokmirror falls back.
+    public func bringIn(_ fullpath: String, plumbing: Bool) async throws(Failure) {
+        if plumbing, (try? await fetch(fullpath, plumbing: true)) != nil { return }
+        try await fetch(fullpath)
+    }
+
     /// The sibling fullpaths the telltale file lists.
     public func telltaleSiblings() -> [String] {
         (FileSystem.readString(path + "/" + MarkerFile.objstore) ?? "").split(whereSeparator: \.isNewline)

@@ -24,7 +24,7 @@ public struct ObjectStoreUpkeep: Sendable {
         public var plumbing = false
         public init(objstore: String, toplevel: String) {
             self.objstore = objstore
-            self.toplevel = toplevel
+            self.toplevel = PathUtilities.realpath(toplevel)
         }
     }
 
@@ -33,6 +33,8 @@ public struct ObjectStoreUpkeep: Sendable {
         /// trimmed, or a new island core).
         public var changed: Set<String> = []
         public var deleted: Set<String> = []
+        /// The borrower map after merges moved siblings.
+        public var borrowers: [String: Set<String>] = [:]
         /// What the manifest should say about each sibling.
         public var links: [(gitdir: String, forkgroup: String, reference: String?)] = []
     }
@@ -72,6 +74,7 @@ public struct ObjectStoreUpkeep: Sendable {
             }
         }
         report.changed.subtract(report.deleted)
+        report.borrowers = borrowers
         return report
     }
 
@@ -214,12 +217,10 @@ public struct ObjectStoreUpkeep: Sendable {
         return changed
     }
 
-    /// Fetches a changed sibling in; plumbing falls back to `git fetch`.
     private func fetch(_ child: String, into store: ObjectStoreRepository) async {
         logger.info("    fetch: \(gitdir(of: child) ?? child) -> \(PathUtilities.basename(store.path))")
         let plumbing = settings.plumbing
-        if plumbing, await locked(store, { try await store.fetch(child, plumbing: true) }) { return }
-        await locked(store) { try await store.fetch(child) }
+        await locked(store) { try await store.bringIn(child, plumbing: plumbing) }
     }
 
     // MARK: Helpers
@@ -249,6 +250,6 @@ public struct ObjectStoreUpkeep: Sendable {
     }
 
     private func gitdir(of fullpath: String) -> String? {
-        ManifestTargets.gitdir(of: fullpath, toplevel: PathUtilities.realpath(settings.toplevel))
+        ManifestTargets.gitdir(of: fullpath, toplevel: settings.toplevel)
     }
 }

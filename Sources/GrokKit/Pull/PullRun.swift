@@ -156,8 +156,8 @@ public struct PullRun: Sendable {
     private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: String, entry: ManifestEntry)], local: Manifest) -> [PullPlan.Job] {
         var existing: [String: Set<String>] = [:]
         for store in ObjectStoreMigration.objectStores(in: settings.objstore) {
-            let forkgroup = ObjectStoreRepository(path: store, git: git).forkgroup
-            existing[forkgroup] = Set(ObjectStoreRepository(path: store, git: git).siblings.compactMap {
+            let repository = ObjectStoreRepository(path: store, git: git)
+            existing[repository.forkgroup] = Set(repository.siblings.compactMap {
                 ManifestTargets.gitdir(of: PathUtilities.realpath($0.fullpath), toplevel: PathUtilities.realpath(toplevel))
             })
         }

@@ -77,8 +77,7 @@ public struct RepoJobRunner: Sendable {
             switch job.action {
             case .initialize:
                 logger.info("     init: \(gitdir)")
-                try await createFresh(repo, gitdir: gitdir, entry: entry)
-                try await attach(repo, job: job, previousLender: nil)
+                try await createFresh(repo, job: job, previousLender: nil)
                 cloned = true
                 mustFetch = true
             case .reclone:
@@ -88,8 +87,7 @@ public struct RepoJobRunner: Sendable {
                 try aside.remove()
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
                 try aside.remove()
-                try await createFresh(repo, gitdir: gitdir, entry: entry)
-                try await attach(repo, job: job, previousLender: previousLender)
+                try await createFresh(repo, job: job, previousLender: previousLender)
                 cloned = true
                 mustFetch = true
             case .fixRemotes:
@@ -169,11 +167,13 @@ public struct RepoJobRunner: Sendable {
         return dropCopies
     }
 
-    /// An empty mirror repository, configured, ready for its first fetch.
-    private func createFresh(_ repo: ContainedPath, gitdir: String, entry: ManifestEntry) async throws(RepoSetup.Failure) {
+    /// An empty mirror repository, configured and borrowing from its
+    /// objstore (or the lender a reclone had), ready for its first fetch.
+    private func createFresh(_ repo: ContainedPath, job: PullPlan.Job, previousLender: String?) async throws {
         try await setup.initialize(repo)
-        try await setup.configureNew(repo, gitdir: gitdir)
-        try await setup.applyParameters(repo, entry: entry)
+        try await setup.configureNew(repo, gitdir: job.gitdir)
+        try await setup.applyParameters(repo, entry: job.entry)
+        try await attach(repo, job: job, previousLender: previousLender)
     }
 
     /// Fetches the remote with pruning, up to `retries` times. grokmirror
