@@ -11,22 +11,12 @@ public enum FsckCommand {
     }
 
     public static func run(_ arguments: Arguments) async -> Int32 {
-        let config: GrokConfig
-        let settings: FsckSettings
-        do {
-            config = try GrokConfig.load(path: arguments.configPath)
-            try config.validate()
-            settings = try FsckSettings(config: config)
-        } catch {
-            StandardError.write("grok-fsck: \(error.description)")
-            return FsckRun.ExitStatus.unusable.rawValue
-        }
         let collector = CriticalCollector()
-        let logger: Logger
-        do { logger = try Logger.grok(tool: "fsck", verbose: arguments.verbose, logFile: config.core.log, debug: config.core.debug, collector: collector) } catch {
-            StandardError.write("grok-fsck: \(error.description)")
+        guard let startup = ToolStartup.load(tool: "fsck", configPath: arguments.configPath, verbose: arguments.verbose, collector: collector,
+                                             settings: FsckSettings.init(config:)) else {
             return FsckRun.ExitStatus.unusable.rawValue
         }
+        let (config, settings, logger) = (startup.config, startup.settings, startup.logger)
         let status = await FsckRun(config: config, settings: settings, options: arguments.options, logger: logger).run()
         let lines = collector.collected
         guard !lines.isEmpty else { return status.rawValue }

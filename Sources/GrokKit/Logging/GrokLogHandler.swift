@@ -62,10 +62,10 @@ public struct GrokLogHandler: LogHandler {
 }
 
 extension Logger {
-    /// A logger for one of the tools (`manifest`, `pull`, `fsck`); with a
-    /// collector, critical messages are also kept for a report.
-    public static func grok(tool: String, verbose: Bool, logFile: String?, debug: Bool, collector: CriticalCollector? = nil) throws(ConfigError) -> Logger {
-        let file = try logFile.map { path throws(ConfigError) in try LogFile(path: path) }
+    /// A logger for one of the tools (`manifest`, `pull`, `fsck`) writing to
+    /// the console and `file`; with a collector, critical messages are also
+    /// kept for a report.
+    public static func grok(tool: String, verbose: Bool, file: LogFile?, debug: Bool, collector: CriticalCollector? = nil) -> Logger {
         let handler = GrokLogHandler(tool: tool, verbose: verbose, file: file, debug: debug)
         guard let collector else { return Logger(label: "grokmirror.\(tool)") { _ in handler } }
         let collecting = collector.handler

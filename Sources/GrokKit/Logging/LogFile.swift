@@ -28,6 +28,11 @@ public final class LogFile: Sendable {
         return true
     }
 
+    /// Opens the path afresh (SIGHUP after logrotate's copytruncate or move).
+    public func reopen() {
+        state.withLock { state in _ = Self.reopen(path, &state) }
+    }
+
     public func append(_ line: String) {
         state.withLock { state in
             var info = stat()

@@ -9,11 +9,12 @@ public enum ManifestCommand {
             StandardError.write("grok-manifest: \(error.description)")
             return ManifestUpdater.ExitStatus.usage.rawValue
         }
-        let logger: Logger
-        do { logger = try Logger.grok(tool: "manifest", verbose: options.verbose, logFile: options.logFile, debug: options.debug) } catch {
+        let file: LogFile?
+        do { file = try options.logFile.map { path throws(ConfigError) in try LogFile(path: path) } } catch {
             StandardError.write("grok-manifest: \(error.description)")
             return ManifestUpdater.ExitStatus.usage.rawValue
         }
+        let logger = Logger.grok(tool: "manifest", verbose: options.verbose, file: file, debug: options.debug)
         return await ManifestUpdater(options: options, logger: logger).run().rawValue
     }
 }

@@ -1,6 +1,7 @@
 import CProcessShims
 import Dispatch
 import Glibc
+import Synchronization
 
 /// What a finished command left behind. A non-zero exit is a result, not an
 /// error: callers decide what each exit code means.
@@ -36,10 +37,16 @@ public enum CommandRunner {
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let outcome: Result<CommandResult, CommandError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: seconds, outputLimit: outputLimit, command: command))
+        let child = CancellableChild()
+        let outcome: Result<CommandResult, CommandError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: seconds, outputLimit: outputLimit,
+                                                               command: command, child: child))
+                }
             }
+        } onCancel: {
+            child.cancel()
         }
         return try outcome.get()
     }
@@ -48,7 +55,32 @@ public enum CommandRunner {
     /// that kills the tool.
     private static let pipeSignalIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String) -> Result<CommandResult, CommandError> {
+    /// The child of one run, so that cancelling the task (grok-pull on
+    /// SIGTERM) stops a long fetch instead of waiting for it.
+    final class CancellableChild: Sendable {
+        private struct State { var pid: pid_t = 0; var cancelled = false }
+        private let state = Mutex(State())
+
+        func started(_ pid: pid_t) {
+            state.withLock { state in
+                state.pid = pid
+                if state.cancelled { kill(pid, SIGTERM) }
+            }
+        }
+
+        /// Called before the child is reaped, so a reused pid is never signalled.
+        func exiting() { state.withLock { $0.pid = 0 } }
+
+        func cancel() {
+            state.withLock { state in
+                state.cancelled = true
+                if state.pid > 0 { kill(state.pid, SIGTERM) }
+            }
+        }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String,
+                            child: CancellableChild) -> Result<CommandResult, CommandError> {
         _ = pipeSignalIgnored
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
         guard grok_pipe_cloexec(&outPipe) == 0 else { return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription())) }
@@ -99,9 +131,11 @@ public enum CommandRunner {
             return .failure(.launchFailed(command: command, reason: String(cString: strerror(spawned))))
         }
 
+        child.started(pid)
         var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
         let ending = drain.run(until: MonotonicTime.seconds() + timeout)
         drain.closeRemaining()
+        child.exiting()
         if ending != .finished { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -13,29 +13,18 @@ public enum PullCommand {
     }
 
     public static func run(_ arguments: Arguments) async -> Int32 {
-        let config: GrokConfig
-        let settings: PullSettings
-        do {
-            config = try GrokConfig.load(path: arguments.configPath)
-            try config.validate()
-            settings = try PullSettings(config: config)
-        } catch {
-            StandardError.write("grok-pull: \(error.description)")
-            return PullRun.ExitStatus.unusable.rawValue
-        }
-        if arguments.continuous && settings.refresh != nil {
-            StandardError.write("grok-pull: continuous mode (-o with [pull] refresh) is not available yet in grokmirror-swift; run without -o from cron")
-            return PullRun.ExitStatus.unusable.rawValue
-        }
-        let logger: Logger
-        do { logger = try Logger.grok(tool: "pull", verbose: arguments.verbose, logFile: config.core.log, debug: config.core.debug) } catch {
-            StandardError.write("grok-pull: \(error.description)")
+        guard let startup = ToolStartup.load(tool: "pull", configPath: arguments.configPath, verbose: arguments.verbose,
+                                             settings: PullSettings.init(config:)) else {
             return PullRun.ExitStatus.unusable.rawValue
         }
         var options = PullRun.Options()
         options.noMtimeCheck = arguments.noMtimeCheck
         options.purge = arguments.purge
         options.forcePurge = arguments.forcePurge
-        return await PullRun(config: config, settings: settings, options: options, logger: logger).run().rawValue
+        let run = PullRun(config: startup.config, settings: startup.settings, options: options, logger: startup.logger)
+        // As grokmirror: -o without refresh in the config runs once.
+        let continuous = arguments.continuous && startup.settings.refresh != nil
+        let scheduler = PullScheduler(run: run, continuous: continuous, logFile: startup.logFile, notifier: SystemdNotifier())
+        return await scheduler.run().rawValue
     }
 }

@@ -17,7 +17,10 @@ public enum PullPlan {
     public struct Job: Sendable, Equatable {
         public let gitdir: String
         public let entry: ManifestEntry
-        public let action: Action
+        public var action: Action
+        /// Fetch even when the fingerprints look equal: a push notification
+        /// says the origin changed before its manifest does.
+        public var forceFetch = false
         /// The objstore repository a new clone borrows from.
         public var forkgroup: String? = nil
         /// Borrows from the objstore but is never fetched into it.

@@ -46,12 +46,34 @@ public struct PullRun: Sendable {
         return [gitdir]
     }
 
+    /// The whole one-shot run: one check, its jobs, purge, housekeeping, hooks.
     public func run() async -> ExitStatus {
+        await PullScheduler(run: self).run()
+    }
+
+    /// What one look at the remote manifest found.
+    enum Check: Sendable {
+        case unchanged
+        /// The manifest or its source was unusable; nothing was changed.
+        case unusable
+        case planned(Pass)
+    }
+
+    /// The work one changed remote manifest asks for.
+    struct Pass: Sendable {
+        var culled: PullPlan.Culled
+        var jobs: [PullPlan.Job]
+        var rejections: [String: String]
+    }
+
+    /// Fetches the remote manifest (`force` ignores mtimes) and plans what
+    /// every relevant repository needs.
+    func check(force: Bool) async -> Check {
         let fetcher = RemoteManifestFetcher(settings: settings, localManifestPath: core.manifest, configLastModified: config.lastModified, logger: logger)
         let remote: Manifest
         do {
-            switch try await fetcher.fetch(force: options.noMtimeCheck) {
-            case .unchanged: return .success
+            switch try await fetcher.fetch(force: force) {
+            case .unchanged: return .unchanged
             case .fetched(let manifest): remote = manifest
             }
         } catch {
@@ -74,45 +96,68 @@ public struct PullRun: Sendable {
         logger.debug("Reading the state of \(culled.entries.count) repositories")
         let jobs = await plan(culled, local: local)
         logger.debug("Planned \(jobs.count) jobs")
-        var failures: [String: String] = [:]
-        for rejection in culled.rejected { failures[rejection.gitdir] = rejection.reason }
+        var rejections: [String: String] = [:]
+        for rejection in culled.rejected { rejections[rejection.gitdir] = rejection.reason }
+        return .planned(Pass(culled: culled, jobs: jobs, rejections: rejections))
+    }
 
-        let runner = RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger)
-        let scheduler = PullScheduler(runner: runner,
-                                      threads: settings.threads, logger: logger) { done async in
-            await self.checkpoint(done, purged: []) != nil
-        }
-        let result = await scheduler.run(jobs)
-        for (gitdir, message) in result.failures { failures[gitdir] = message }
+    var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger) }
 
-        var purged: [String] = []
-        if !result.interrupted && (options.purge || settings.purge) {
-            purged = await purge(culled: culled, hadRejections: !culled.rejected.isEmpty)
+    /// The job a push notification for `name` asks for: a fetch of a
+    /// repository the local manifest knows, even if fingerprints look
+    /// equal. Nil (and logged) for anything else.
+    func notificationJob(for name: String, local: Manifest) -> PullPlan.Job? {
+        let gitdir = name.hasPrefix("/") ? name : "/" + name
+        guard var entry = local[gitdir] else {
+            logger.info(" listener: \(name) (not known, ignored)")
+            return nil
         }
-        // A checkpoint during the run may already have saved every finished
-        // job; projects.list follows whatever the manifest now holds.
-        if let written = await checkpoint(result.pendingCheckpoint, purged: purged) {
-            writeProjectsList(written)
-        } else if result.finished > 0, let saved = try? manifestFile.read() {
-            writeProjectsList(saved)
+        guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir), BareRepository.isBare(repo.path) else {
+            logger.info(" listener: \(gitdir) (not on disk yet, left to the next manifest check)")
+            return nil
         }
-        if result.interrupted {
-            logger.info("Interrupted: saved the work completed so far.")
-            return .success
+        logger.info(" listener: \(gitdir)")
+        entry.modified = Int(time(nil))
+        var job = PullPlan.Job(gitdir: gitdir, entry: entry, action: .update(fixParams: false, fetch: true))
+        job.forceFetch = true
+        return job
+    }
+
+    /// Quick repacks, pack-refs and objstore fetches after fetches
+    /// (grokmirror's "spa"); skipped when another process holds the
+    /// repository (grok-fsck will see to it).
+    func houseKeep(_ gitdir: String, _ actions: [RepoJobRunner.Maintenance]) async {
+        guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir),
+              let lock = try? FileLock.tryAcquire(for: repo.path) else { return }
+        defer { lock.release() }
+        var done: [String] = []
+        for action in actions where !done.contains(action.rawValue) {
+            done.append(action.rawValue)
+            let arguments: [String]
+            switch action {
+            case .objstore:
+                if let store = Alternates.borrowedRepository(of: repo.path) { await runner.attachment.fetchIn(repo.path, store: store) }
+                continue
+            case .repack: arguments = ["repack", "-Adlq"] + settings.extraRepackFlags
+            case .packRefs: arguments = ["pack-refs"]
+            case .packRefsAll: arguments = ["pack-refs", "--all"]
+            }
+            if let result = try? await git.run(gitDir: repo.path, arguments), !result.succeeded {
+                logger.debug("Could not \(arguments.joined(separator: " ")) \(repo.path): \(result.errorOutput)")
+            }
         }
-        await runMaintenance(result.maintenance, runner: runner)
+        logger.info("      spa: \(gitdir) (done: \(done.joined(separator: ", ")))")
+    }
+
+    /// post_clone_complete_hook (with the new clones on stdin) and
+    /// post_work_complete_hook, once a round of work is over.
+    func runCompletionHooks(cloned: [String]) async {
         let hooks = HookRunner(logger: logger)
-        if !result.cloned.isEmpty {
-            let list = result.cloned.map { toplevel + $0 }.joined(separator: "\n") + "\n"
+        if !cloned.isEmpty {
+            let list = cloned.map { toplevel + $0 }.joined(separator: "\n") + "\n"
             await hooks.run(settings.postCloneCompleteHooks, input: Array(list.utf8), context: "post_clone_complete_hook")
         }
         await hooks.run(settings.postWorkCompleteHooks, context: "post_work_complete_hook")
-        if !failures.isEmpty {
-            logger.critical("\(failures.count) repositories failed:")
-            for gitdir in failures.keys.sorted() { logger.critical("  \(gitdir): \(failures[gitdir]!)") }
-            return .someFailed
-        }
-        return .success
     }
 
     // MARK: Steps
@@ -204,10 +249,10 @@ public struct PullRun: Sendable {
     }
 
     /// Folds finished jobs (and purges) into the local manifest under its
-    /// lock. Returns the manifest written, nil when nothing was.
-    @discardableResult
-    private func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Manifest? {
-        guard !done.isEmpty || !purged.isEmpty else { return nil }
+    /// lock, then rewrites projects.list. False when the write failed (the
+    /// entries are then kept for the next checkpoint).
+    func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Bool {
+        guard !done.isEmpty || !purged.isEmpty else { return true }
         let file = manifestFile
         do {
             let lock = try FileLock.acquire(for: file.path)
@@ -217,10 +262,11 @@ public struct PullRun: Sendable {
             manifest.remove(Set(purged))
             try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false)
             logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
-            return manifest
+            writeProjectsList(manifest)
+            return true
         } catch {
             logger.critical("\(error)")
-            return nil
+            return false
         }
     }
 
@@ -234,7 +280,9 @@ public struct PullRun: Sendable {
         }
     }
 
-    private func purge(culled: PullPlan.Culled, hadRejections: Bool) async -> [String] {
+    /// Deletes what the origin no longer lists (see `PullPlan.purge`),
+    /// never a repository in `busy` (a job or housekeeping is on it).
+    func purge(culled: PullPlan.Culled, hadRejections: Bool, busy: Set<String>) async -> [String] {
         if hadRejections {
             logger.critical("Not purging: the remote manifest had rejected entries")
             return []
@@ -259,6 +307,10 @@ public struct PullRun: Sendable {
         }
         var purged: [String] = []
         for gitdir in decision.purge {
+            if busy.contains(gitdir) {
+                logger.info("    defer: \(gitdir) (busy, not purged this run)")
+                continue
+            }
             do {
                 let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
                 guard let lock = try FileLock.tryAcquire(for: repo.path) else {
@@ -274,31 +326,5 @@ public struct PullRun: Sendable {
             }
         }
         return purged
-    }
-
-    /// Quick repacks and pack-refs after the fetches (grokmirror's "spa").
-    private func runMaintenance(_ work: [(String, [RepoJobRunner.Maintenance])], runner: RepoJobRunner) async {
-        for (gitdir, actions) in work {
-            guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir),
-                  let lock = try? FileLock.tryAcquire(for: repo.path) else { continue }
-            defer { lock.release() }
-            var done: [String] = []
-            for action in actions where !done.contains(action.rawValue) {
-                done.append(action.rawValue)
-                let arguments: [String]
-                switch action {
-                case .objstore:
-                    if let store = Alternates.borrowedRepository(of: repo.path) { await runner.attachment.fetchIn(repo.path, store: store) }
-                    continue
-                case .repack: arguments = ["repack", "-Adlq"] + settings.extraRepackFlags
-                case .packRefs: arguments = ["pack-refs"]
-                case .packRefsAll: arguments = ["pack-refs", "--all"]
-                }
-                if let result = try? await git.run(gitDir: repo.path, arguments), !result.succeeded {
-                    logger.debug("Could not \(arguments.joined(separator: " ")) \(repo.path): \(result.errorOutput)")
-                }
-            }
-            logger.info("      spa: \(gitdir) (done: \(done.joined(separator: ", ")))")
-        }
     }
 }

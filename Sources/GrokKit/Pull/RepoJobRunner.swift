@@ -118,7 +118,7 @@ public struct RepoJobRunner: Sendable {
         // Whether to fetch depends only on the refs; what is recorded after
         // the fetch is the full, object-checked fingerprint.
         let before = cloned ? nil : ((try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil)
-        if mustFetch && before == entry.fingerprint { mustFetch = false }
+        if mustFetch && !job.forceFetch && before == entry.fingerprint { mustFetch = false }
         let lender = Alternates.borrowedRepository(of: repo.path)
         let forkgroup = lender.flatMap { PathUtilities.isInside($0, root: settings.objstore) ? Alternates.forkgroup(ofBorrowed: $0) : nil }
         guard mustFetch else {
