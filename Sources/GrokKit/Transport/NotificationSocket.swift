@@ -29,6 +29,7 @@ final class NotificationSocket: @unchecked Sendable {
     // Confined to `queue`.
     private var acceptSource: (any DispatchSourceRead)?
     private var clients: [Int32: Client] = [:]
+    private var saidFull = false
 
     private final class Client {
         var assembler = LineAssembler(limit: NotificationSocket.maxLineLength)
@@ -111,9 +112,11 @@ final class NotificationSocket: @unchecked Sendable {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             guard clients.count < Self.maxConnections else {
                 Glibc.close(fd)
-                logger.warning(" listener: refused a connection (\(Self.maxConnections) already open)")
+                if !saidFull { logger.warning(" listener: refusing connections while \(Self.maxConnections) are open") }
+                saidFull = true
                 continue
             }
+            saidFull = false
             let client = Client()
             clients[fd] = client
             let reader = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
