@@ -11,9 +11,10 @@ import GrokKit
     final class Daemon {
         let child: Spawn.Child
         var outcome: ProcessOutcome?
-        init(_ f: PullFixture, extra: [String] = []) throws {
-            child = try Spawn.start([f.pull, "-c", f.config, "-v", "-o"] + extra)
+        init(_ f: PullFixture) throws {
+            child = try Spawn.start([f.pull, "-c", f.config, "-v", "-o"])
         }
+        init(_ child: Spawn.Child) { self.child = child }
         var pid: pid_t { child.pid }
         func terminate(timeout: Double = 20) -> (ProcessOutcome, seconds: Double) {
             let started = Date()
@@ -116,6 +117,31 @@ import GrokKit
         for gitdir in saved.gitdirs {
             #expect(saved[gitdir]?.fingerprint == (try referenceFingerprint(f.mirror + gitdir)), "\(gitdir) recorded as fetched")
         }
+    }
+
+    @Test func systemdReadinessAndWatchdog() throws {
+        let f = try PullFixture(repos: 1)
+        Self.serviceConfig(f, refresh: 60)
+        let notifySocket = f.dir.file("notify.sock"), received = f.dir.file("notify.txt")
+        let listener = try Spawn.start(["/usr/bin/env", "python3", "-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(15)
+            with open(sys.argv[2], 'a', buffering=1) as out:
+                while True:
+                    try: out.write(s.recv(4096).decode() + '\\n')
+                    except socket.timeout: break
+            """, notifySocket, received])
+        #expect(waitUntil(timeout: 10) { FileSystem.exists(notifySocket) })
+        let daemon = Daemon(try Spawn.start([f.pull, "-c", f.config, "-o"],
+                                            environment: ["NOTIFY_SOCKET": notifySocket, "WATCHDOG_USEC": "400000"]))
+        #expect(waitUntil(timeout: 10) { ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").components(separatedBy: "WATCHDOG=1").count > 4 })
+        let (outcome, _) = daemon.terminate()
+        #expect(outcome.status == 0)
+        #expect(waitUntil(timeout: 5) { ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").contains("STOPPING=1") })
+        let messages = (try? String(contentsOfFile: received, encoding: .utf8)) ?? ""
+        #expect(messages.hasPrefix("READY=1\n"), "\(messages)")
+        kill(listener.pid, SIGTERM)
+        _ = Spawn.wait(listener, timeout: 5)
     }
 
     @Test func socketPathHeldByAFileIsAnError() throws {
