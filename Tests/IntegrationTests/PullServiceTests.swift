@@ -144,6 +144,27 @@ import GrokKit
         _ = Spawn.wait(listener, timeout: 5)
     }
 
+    /// Fetches from a server that never answers: SIGTERM stops them (git
+    /// is killed, not waited for), nothing unfinished is recorded, and the
+    /// next run against a working server completes the mirror.
+    @Test func sigtermStopsHungFetches() throws {
+        let f = try PullFixture(repos: 3)
+        let stalled = try RawHTTPServer(response: [], closeAfterwards: false)
+        f.writeConfig(site: "http://127.0.0.1:\(stalled.port)/git", extra: "refresh = 60\nsocket = \(f.dir.file("pull.sock"))\nretries = 1")
+        let daemon = try Daemon(f)
+        #expect(waitUntil(timeout: 30) { Self.log(f).components(separatedBy: "    fetch: ").count > 2 }, "fetches started")
+        usleep(500_000)
+        let (outcome, seconds) = daemon.terminate()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(seconds < 5, "took \(seconds) s")
+        let saved = (try? loadManifest(f.mirror + "/manifest.js.gz"))?.count ?? 0
+        #expect(saved == 0, "nothing was fetched, so nothing may be recorded")
+        f.writeConfig()
+        let rerun = try f.runPull(["-n"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        try f.expectMirrorEqualsOrigin()
+    }
+
     @Test func socketPathHeldByAFileIsAnError() throws {
         let f = try PullFixture(repos: 1)
         Self.serviceConfig(f, refresh: 60)

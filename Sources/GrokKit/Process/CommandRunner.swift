@@ -52,8 +52,14 @@ public enum CommandRunner {
     }
 
     /// Writing to a pipe whose reader exited must be an error, not a signal
-    /// that kills the tool.
-    private static let pipeSignalIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+    /// that kills the tool. Children run in their own process groups (see
+    /// `runBlocking`), where reading the terminal would stop them, so git is
+    /// told not to prompt (unless the caller's environment says otherwise):
+    /// it fails at once instead of hanging until the timeout.
+    private static let processSetup: Void = {
+        signal(SIGPIPE, SIG_IGN)
+        setenv("GIT_TERMINAL_PROMPT", "0", 0)
+    }()
 
     /// The child of one run, so that cancelling the task (grok-pull on
     /// SIGTERM) stops a long fetch instead of waiting for it.
@@ -64,7 +70,7 @@ public enum CommandRunner {
         func started(_ pid: pid_t) {
             state.withLock { state in
                 state.pid = pid
-                if state.cancelled { kill(pid, SIGTERM) }
+                if state.cancelled { kill(-pid, SIGTERM) }
             }
         }
 
@@ -74,14 +80,14 @@ public enum CommandRunner {
         func cancel() {
             state.withLock { state in
                 state.cancelled = true
-                if state.pid > 0 { kill(state.pid, SIGTERM) }
+                if state.pid > 0 { kill(-state.pid, SIGTERM) }
             }
         }
     }
 
     static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String,
                             child: CancellableChild) -> Result<CommandResult, CommandError> {
-        _ = pipeSignalIgnored
+        _ = processSetup
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
         guard grok_pipe_cloexec(&outPipe) == 0 else { return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription())) }
         guard grok_pipe_cloexec(&errPipe) == 0 else {
@@ -113,7 +119,11 @@ public enum CommandRunner {
         sigdelset(&defaultSignals, SIGSTOP)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group, so stopping it (timeout, cancellation) also
+        // stops what it started, such as git's remote helpers, which would
+        // otherwise keep the output pipes open and the run waiting.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -136,7 +146,7 @@ public enum CommandRunner {
         let ending = drain.run(until: MonotonicTime.seconds() + timeout)
         drain.closeRemaining()
         child.exiting()
-        if ending != .finished { kill(pid, SIGKILL) }
+        if ending != .finished { kill(-pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         switch ending {
