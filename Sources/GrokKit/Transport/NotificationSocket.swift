@@ -135,7 +135,9 @@ final class NotificationSocket: @unchecked Sendable {
     private func read(_ fd: Int32) {
         guard let client = clients[fd] else { return }
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
+        // At most 256 KiB per wake-up: a client that never stops writing
+        // cannot starve the others; dispatch calls again while data waits.
+        for _ in 0..<16 {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 client.timer?.schedule(deadline: .now() + Self.idleTimeout)
