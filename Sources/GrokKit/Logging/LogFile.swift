@@ -7,8 +7,7 @@ public final class LogFile: Sendable {
     public let path: String
     private struct State: ~Copyable {
         var fd: Int32 = -1
-        var device: UInt = 0
-        var inode: UInt = 0
+        var identity: FileIdentity?
     }
     private let state = Mutex(State())
 
@@ -21,11 +20,8 @@ public final class LogFile: Sendable {
     private static func reopen(_ path: String, _ state: inout State) -> Bool {
         if state.fd >= 0 { close(state.fd) }
         state.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o666)
-        var info = stat()
-        guard state.fd >= 0, fstat(state.fd, &info) == 0 else { return false }
-        state.device = UInt(info.st_dev)
-        state.inode = UInt(info.st_ino)
-        return true
+        state.identity = state.fd >= 0 ? FileIdentity(descriptor: state.fd) : nil
+        return state.identity != nil
     }
 
     /// Opens the path afresh (SIGHUP after logrotate's copytruncate or move).
@@ -35,8 +31,7 @@ public final class LogFile: Sendable {
 
     public func append(_ line: String) {
         state.withLock { state in
-            var info = stat()
-            if stat(path, &info) != 0 || UInt(info.st_dev) != state.device || UInt(info.st_ino) != state.inode {
+            if !FileIdentity.sameFile(FileIdentity(path: path), state.identity) {
                 _ = Self.reopen(path, &state)
             }
             guard state.fd >= 0 else { return }

@@ -25,7 +25,7 @@ final class NotificationSocket: @unchecked Sendable {
     private let onName: @Sendable (String) -> Void
     private let queue = DispatchQueue(label: "grok-pull.socket")
     private let listenFD: Int32
-    private let identity: (device: UInt, inode: UInt)
+    private let identity: FileIdentity
     // Confined to `queue`.
     private var acceptSource: (any DispatchSourceRead)?
     private var clients: [Int32: Client] = [:]
@@ -66,14 +66,14 @@ final class NotificationSocket: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0, listen(fd, 64) == 0, stat(path, &info) == 0 else {
+        guard bound == 0, listen(fd, 64) == 0, let identity = FileIdentity(path: path) else {
             let reason = FileSystem.errorDescription()
             Glibc.close(fd)
             throw Failure(description: "cannot listen on \(path): \(reason)")
         }
         chmod(path, 0o777)
         listenFD = fd
-        identity = (UInt(info.st_dev), UInt(info.st_ino))
+        self.identity = identity
         queue.sync {
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [weak self] in self?.acceptPending() }
@@ -100,8 +100,7 @@ final class NotificationSocket: @unchecked Sendable {
             acceptSource = nil
             for fd in Array(clients.keys) { drop(fd) }
         }
-        var info = stat()
-        if stat(path, &info) == 0, UInt(info.st_dev) == identity.device, UInt(info.st_ino) == identity.inode { unlink(path) }
+        if FileIdentity.sameFile(FileIdentity(path: path), identity) { unlink(path) }
     }
 
     private func acceptPending() {
