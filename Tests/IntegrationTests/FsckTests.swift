@@ -264,6 +264,28 @@ import GrokKit
         #expect(queued.count <= 8 - 4, "\(next.stderr)")
     }
 
+    /// A weekly check is started niced (the unit says Nice=19); git must
+    /// run at that nice value too, though grok-fsck spawns it from threads
+    /// libdispatch gives nice values of their own, and with the normal
+    /// scheduling policy whatever grok-fsck does to its own threads.
+    @Test func gitRunsAtTheNiceValueGrokFsckWasStartedWith() throws {
+        let fixture = try FsckFixture(repos: 3)
+        let log = fixture.dir.file("git-priorities")
+        // Fields 19 and 41 of /proc/PID/stat: nice and scheduling policy.
+        fixture.dir.write("recording-git", """
+            #!/bin/sh
+            awk '{ sub(/^.*\\) /, ""); print $17, $39 }' /proc/$$/stat >> '\(log)'
+            exec git "$@"
+            """)
+        try shell("chmod +x '\(fixture.dir.file("recording-git"))'")
+        let run = try runProcess("/usr/bin/nice", ["-n", "7", fixture.fsck, "-c", fixture.config, "-f"],
+                                 environment: ["GITBIN": fixture.dir.file("recording-git")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 3)
+        #expect(Set(lines) == ["7 0"], "nice and policy of each git: \(lines)")
+    }
+
     @Test func oneInstancePerTree() throws {
         let fixture = try FsckFixture(repos: 2)
         let lock = try #require(try FileLock.tryAcquire(for: fixture.statusFile))
