@@ -24,6 +24,28 @@ import Testing
         #expect(SiblingMatch.siblings(of: "/x", roots: [], among: known, exact: false).isEmpty)
     }
 
+    /// The index finds exactly what a pass over every repository finds, on
+    /// a tree of forks, grafts, unrelated and rootless repositories.
+    @Test func siblingIndexAgreesWithTheFullPass() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var known: [String: Set<String>] = [:]
+        for index in 0..<400 {
+            known["/r\(index)"] = Set((0..<next(4)).map { _ in "root\(next(60))" })
+        }
+        let index = SiblingMatch.Index(known)
+        for (path, roots) in known {
+            for exact in [false, true] {
+                #expect(index.siblings(of: path, roots: roots, exact: exact) == SiblingMatch.siblings(of: path, roots: roots, among: known, exact: exact))
+            }
+        }
+        #expect(index.siblings(of: "/new", roots: ["root1", "root2"], exact: false)
+                == SiblingMatch.siblings(of: "/new", roots: ["root1", "root2"], among: known, exact: false))
+    }
+
     @Test func bestObjectStoreByShareOfItsRoots() {
         let stores: [String: Set<String>] = ["/o/big.git": ["r1", "r2", "r3", "r4", "r5", "r6"], "/o/small.git": ["r1", "r2"], "/o/none.git": ["z"]]
         #expect(SiblingMatch.bestObjectStore(for: ["r1"], candidates: stores) == "/o/small.git")

@@ -77,13 +77,21 @@ public struct FsckRun: Sendable {
             logger.critical("\(error.description)")
             return .failed
         }
+        // What the statusfile holds: a run that changes nothing before its
+        // first repository does not rewrite it.
+        var onDisk = statusFile.exists ? status : nil
         let journal = FsckStatusJournal(statusFile: settings.statusFile)
         let recovered = journal.replay(into: &status, statusFileModified: FileSystem.modificationTime(settings.statusFile))
         if recovered > 0 { logger.info("   status: recovered \(recovered) records of an interrupted run from \(journal.path)") }
         let today = CheckDate.today()
         var random = SystemRandomNumberGenerator()
         guard let manifest = await reconcileManifest(with: &status, today: today, random: &random) else { return .failed }
-        guard save(&status, to: statusFile, firstWrite: true) else { return .failed }
+        if status != onDisk {
+            // Durable: the journal replayed into it goes next.
+            guard save(&status, to: statusFile, durable: true) else { return .failed }
+            onDisk = status
+        }
+        AtomicFile.removeStaleTemporaries(of: settings.statusFile)
         journal.remove()
 
         let objstore = PathUtilities.realpath(core.objstore)
@@ -96,7 +104,9 @@ public struct FsckRun: Sendable {
         borrowers = upkeep.borrowers
         guard recordForkgroups(upkeep.links) else { return .failed }
         jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, changed: upkeep.changed, today: today)
-        guard save(&status, to: statusFile) else { return .failed }
+        if status != onDisk {
+            guard save(&status, to: statusFile) else { return .failed }
+        }
         if jobs.isEmpty {
             logger.info("No repos need attention.")
             return .success
@@ -211,14 +221,14 @@ public struct FsckRun: Sendable {
                 maintainer.requestReclone(fullpath, reason: "Alternates repository gone")
                 continue
             }
-            switch await migration.migrate(fullpath, gitdir: gitdir, borrowed: borrowed) {
+            let realpath = PathUtilities.realpath(fullpath)
+            switch await migration.migrate(realpath, gitdir: gitdir, borrowed: borrowed) {
             case .unchanged: break
             case .failed(let message): logger.critical("\(message)")
             case .migrated(let repacked):
                 for path in repacked { await repackAfterMigration(path, objstore: objstore, borrowers: borrowers, maintainer: maintainer) }
                 borrowed = Alternates.borrowedRepository(of: fullpath)
             }
-            let realpath = PathUtilities.realpath(fullpath)
             let kind = RepoKind.of(realpath, objstore: objstore, borrowed: borrowed, borrowers: borrowers)
             var facts = FsckDecision.Facts(counts: ObjectCounts.measure(gitDir: fullpath))
             let fingerprint = await CachedFingerprint.readOrRecord(fullpath, reader: reader)
@@ -466,9 +476,9 @@ public struct FsckRun: Sendable {
         }
     }
 
-    private func save(_ status: inout FsckStatus, to file: FsckStatusFile, firstWrite: Bool = false) -> Bool {
+    private func save(_ status: inout FsckStatus, to file: FsckStatusFile, durable: Bool = false) -> Bool {
         logger.debug("Updating status file in \(file.path)")
-        do { try file.write(&status, firstWrite: firstWrite, durable: firstWrite) } catch {
+        do { try file.write(&status, durable: durable) } catch {
             logger.critical("\(error.description)")
             return false
         }

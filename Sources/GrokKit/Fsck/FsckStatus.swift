@@ -132,8 +132,10 @@ public struct FsckStatusFile: Sendable {
         }
     }
 
-    public func write(_ status: inout FsckStatus, firstWrite: Bool = true, durable: Bool = false) throws(Failure) {
-        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: firstWrite, syncDirectory: durable) } catch {
+    /// Stale temp files are the caller's to remove, once per run
+    /// (`AtomicFile.removeStaleTemporaries`), not every write's.
+    public func write(_ status: inout FsckStatus, durable: Bool = false) throws(Failure) {
+        do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: false, syncDirectory: durable) } catch {
             throw Failure(path: path, reason: error.reason)
         }
     }

@@ -83,7 +83,7 @@ final class FsckStatusWriter: Sendable {
         disk.withLock { disk in
             guard disk.failure == nil, !records.isEmpty || durable else { return }
             for (path, record) in records { disk.status[path] = record }
-            do throws(FsckStatusFile.Failure) { try file.write(&disk.status, firstWrite: false, durable: durable) } catch {
+            do throws(FsckStatusFile.Failure) { try file.write(&disk.status, durable: durable) } catch {
                 disk.failure = error
             }
         }

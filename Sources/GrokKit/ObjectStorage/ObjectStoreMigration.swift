@@ -36,7 +36,7 @@ public struct ObjectStoreMigration: Sendable {
     let git: GitRunner
     let logger: Logger
     /// Root commits of the repositories under toplevel (realpaths).
-    var repositoryRoots: [String: Set<String>]
+    let repositoryRoots: SiblingMatch.Index
     /// Root commits of the objstore repositories, refreshed as they take
     /// repositories in.
     public private(set) var storeRoots: [String: Set<String>]
@@ -59,7 +59,7 @@ public struct ObjectStoreMigration: Sendable {
         for path in ObjectStoreMigration.objectStores(in: settings.objstore) {
             if let found = await roots.of(path) { storeRoots[path] = found }
         }
-        return ObjectStoreMigration(settings: settings, git: git, logger: logger, repositoryRoots: repositoryRoots, storeRoots: storeRoots)
+        return ObjectStoreMigration(settings: settings, git: git, logger: logger, repositoryRoots: SiblingMatch.Index(repositoryRoots), storeRoots: storeRoots)
     }
 
     /// The repositories directly under the objstore directory (realpaths).
@@ -69,53 +69,66 @@ public struct ObjectStoreMigration: Sendable {
             .filter { FileSystem.kind($0) != .symlink }.map(PathUtilities.realpath).sorted()
     }
 
-    public mutating func migrate(_ fullpath: String, gitdir: String, borrowed: String?) async -> Outcome {
-        let realpath = PathUtilities.realpath(fullpath)
+    /// `realpath` is the repository's, resolved (as the scan keyed them).
+    public mutating func migrate(_ realpath: String, gitdir: String, borrowed: String?) async -> Outcome {
         if let borrowed, PathUtilities.isInside(borrowed, root: settings.objstore) {
             if !isMarkedPrivate(gitdir) { return await register(realpath, gitdir: gitdir, in: ObjectStoreRepository(path: borrowed, git: git)) }
             return .unchanged
         }
         if FileSystem.exists(realpath + "/" + MarkerFile.doNotObjstore) { return .unchanged }
+        // Most repositories have nowhere to go; only a move takes the lock.
+        let placement = borrowed == nil ? placement(of: realpath, gitdir: gitdir) : nil
+        if borrowed == nil && placement == nil { return .unchanged }
         guard let lock = try? FileLock.tryAcquire(for: realpath) else {
             logger.info("     wait: \(gitdir) is locked, moving it into an objstore next run")
             return .unchanged
         }
         defer { lock.release() }
-        if let borrowed { return await migrateChild(realpath, gitdir: gitdir, parent: borrowed) }
-        return await giveObjectStore(realpath, gitdir: gitdir)
+        switch (borrowed, placement) {
+        case (let parent?, _): return await migrateChild(realpath, gitdir: gitdir, parent: parent)
+        case (nil, let placement?): return await giveObjectStore(realpath, gitdir: gitdir, placement: placement)
+        case (nil, nil): return .unchanged
+        }
     }
 
     // MARK: Steps
 
-    private mutating func giveObjectStore(_ realpath: String, gitdir: String) async -> Outcome {
-        let isPrivate = isMarkedPrivate(gitdir)
-        if let best = bestStore(for: realpath) {
+    /// Where a standalone repository goes: an objstore repository that
+    /// fits, or a new one seeded from it (or, for a private repository, from
+    /// a public relative, since a private one never lends).
+    enum Placement {
+        case existing(String)
+        case new(seed: String)
+    }
+
+    private func placement(of realpath: String, gitdir: String) -> Placement? {
+        if let best = bestStore(for: realpath) { return .existing(best) }
+        guard let roots = repositoryRoots.known[realpath] else { return nil }
+        let relatives = repositoryRoots.siblings(of: realpath, roots: roots, exact: false)
+        guard !relatives.isEmpty else { return nil }
+        guard isMarkedPrivate(gitdir) else { return .new(seed: realpath) }
+        return relatives.sorted().first { !isMarkedPrivate(relativeGitdir(of: $0)) }.map { .new(seed: $0) }
+    }
+
+    private mutating func giveObjectStore(_ realpath: String, gitdir: String, placement: Placement) async -> Outcome {
+        switch placement {
+        case .existing(let best):
             let store = ObjectStoreRepository(path: best, git: git)
             logger.info("\(gitdir): can use \(PathUtilities.basename(best))")
-            if !isPrivate {
+            if !isMarkedPrivate(gitdir) {
                 guard await fetchIn(realpath, to: store, label: gitdir) else { return .failed("cannot fetch \(realpath) into \(best)") }
             }
             return borrow(realpath, from: store, repack: [realpath])
+        case .new(let seed):
+            let store: ObjectStoreRepository
+            do { store = try await ObjectStoreRepository.create(in: settings.objstore, git: git) } catch {
+                return .failed("cannot create an objstore repository for \(realpath): \(error.message)")
+            }
+            logger.info("\(gitdir): can use \(PathUtilities.basename(store.path))")
+            logger.info("     init: new objstore repo \(PathUtilities.basename(store.path))")
+            guard await fetchIn(seed, to: store, label: relativeGitdir(of: seed)) else { return .failed("cannot fetch \(seed) into \(store.path)") }
+            return borrow(realpath, from: store, repack: [realpath])
         }
-        guard let roots = repositoryRoots[realpath] else { return .unchanged }
-        let relatives = SiblingMatch.siblings(of: realpath, roots: roots, among: repositoryRoots, exact: false)
-        guard !relatives.isEmpty else { return .unchanged }
-        // A private repository cannot seed the objstore; a public relative does.
-        let seed: String
-        if isPrivate {
-            guard let relative = relatives.sorted().first(where: { !isMarkedPrivate(relativeGitdir(of: $0)) }) else { return .unchanged }
-            seed = relative
-        } else {
-            seed = realpath
-        }
-        let store: ObjectStoreRepository
-        do { store = try await ObjectStoreRepository.create(in: settings.objstore, git: git) } catch {
-            return .failed("cannot create an objstore repository for \(realpath): \(error.message)")
-        }
-        logger.info("\(gitdir): can use \(PathUtilities.basename(store.path))")
-        logger.info("     init: new objstore repo \(PathUtilities.basename(store.path))")
-        guard await fetchIn(seed, to: store, label: relativeGitdir(of: seed)) else { return .failed("cannot fetch \(seed) into \(store.path)") }
-        return borrow(realpath, from: store, repack: [realpath])
     }
 
     /// A grokmirror 1.x child: its parent goes into an objstore first (it
@@ -185,12 +198,12 @@ public struct ObjectStoreMigration: Sendable {
     private mutating func borrow(_ realpath: String, from store: ObjectStoreRepository, repack: [String]) -> Outcome {
         guard Alternates.borrow(realpath, from: store.path) else { return .failed("cannot write \(realpath)/objects/info/alternates") }
         changed = true
-        if storeRoots[store.path] == nil, let roots = repositoryRoots[realpath] { storeRoots[store.path] = roots }
+        if storeRoots[store.path] == nil, let roots = repositoryRoots.known[realpath] { storeRoots[store.path] = roots }
         return .migrated(repack: repack)
     }
 
     private func bestStore(for realpath: String) -> String? {
-        guard let roots = repositoryRoots[realpath] else { return nil }
+        guard let roots = repositoryRoots.known[realpath] else { return nil }
         let baselines = settings.baselines
         return SiblingMatch.bestObjectStore(for: roots, excluding: realpath, candidates: storeRoots, holdsBaseline: { candidate in
             !baselines.isEmpty && ObjectStoreRepository(path: candidate, git: git).siblings.contains { baselines.anyMatches(relativeGitdir(of: $0.fullpath)) }

@@ -6,17 +6,45 @@ public enum SiblingMatch {
     /// The repositories among `known` related to `path`. `exact` (the
     /// `exact` merge strategy) accepts equal root sets only.
     public static func siblings(of path: String, roots: Set<String>, among known: [String: Set<String>], exact: Bool) -> Set<String> {
-        var found: Set<String> = []
-        guard !roots.isEmpty else { return found }
-        for (other, otherRoots) in known where other != path && !otherRoots.isEmpty && !otherRoots.isDisjoint(with: roots) {
-            if otherRoots == roots {
-                found.insert(other)
-            } else if !exact, otherRoots.isSubset(of: roots) || roots.isSubset(of: otherRoots)
-                        || otherRoots.subtracting(roots).count + roots.subtracting(otherRoots).count <= 2 {
-                found.insert(other)
+        Set(known.filter { $0.key != path && related(roots, $0.value, exact: exact) }.keys)
+    }
+
+    /// Two root sets of one project: sharing a root, and equal, or (unless
+    /// `exact`) one containing the other or differing by two roots at most.
+    public static func related(_ roots: Set<String>, _ otherRoots: Set<String>, exact: Bool) -> Bool {
+        guard !roots.isEmpty, !otherRoots.isEmpty, !otherRoots.isDisjoint(with: roots) else { return false }
+        if otherRoots == roots { return true }
+        if exact { return false }
+        return otherRoots.isSubset(of: roots) || roots.isSubset(of: otherRoots)
+            || otherRoots.subtracting(roots).count + roots.subtracting(otherRoots).count <= 2
+    }
+
+    /// `siblings(of:roots:among:exact:)` for every repository of a tree in
+    /// turn: relatives share a root, so looking up each root finds every
+    /// candidate, and a tree of mostly unrelated repositories costs a few
+    /// lookups per repository instead of a pass over the whole tree.
+    public struct Index: Sendable {
+        public let known: [String: Set<String>]
+        private let byRoot: [String: [String]]
+
+        public init(_ known: [String: Set<String>]) {
+            self.known = known
+            var byRoot: [String: [String]] = [:]
+            for (path, roots) in known {
+                for root in roots { byRoot[root, default: []].append(path) }
             }
+            self.byRoot = byRoot
         }
-        return found
+
+        public func siblings(of path: String, roots: Set<String>, exact: Bool) -> Set<String> {
+            var found: Set<String> = [], seen: Set<String> = [path]
+            for root in roots {
+                for other in byRoot[root] ?? [] where seen.insert(other).inserted {
+                    if let otherRoots = known[other], related(roots, otherRoots, exact: exact) { found.insert(other) }
+                }
+            }
+            return found
+        }
     }
 
     /// The objstore repository `roots` should borrow from: one holding a

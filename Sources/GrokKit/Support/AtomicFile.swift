@@ -18,6 +18,15 @@ public enum AtomicFile {
         (try? replace(path, with: bytes, mtime: mtime)) != nil
     }
 
+    /// Removes the temp files that writers of `path` killed mid-write left.
+    public static func removeStaleTemporaries(of path: String) {
+        let directory = PathUtilities.dirname(PathUtilities.absolute(path))
+        let prefix = temporaryPrefix(for: path)
+        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
+            unlink(PathUtilities.join(directory, name))
+        }
+    }
+
     /// `removeStaleTemporaries` lists the directory for temp files killed
     /// writers left; a caller replacing the same file repeatedly does that
     /// once. Without `syncDirectory` a power loss may undo the rename (the
@@ -26,13 +35,8 @@ public enum AtomicFile {
     public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true,
                                syncDirectory: Bool = true) throws(Failure) {
         let directory = PathUtilities.dirname(PathUtilities.absolute(path))
-        let prefix = temporaryPrefix(for: path)
-        if removeStaleTemporaries {
-            for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
-                unlink(PathUtilities.join(directory, name))
-            }
-        }
-        let temporary = PathUtilities.join(directory, prefix + String(getpid()))
+        if removeStaleTemporaries { self.removeStaleTemporaries(of: path) }
+        let temporary = PathUtilities.join(directory, temporaryPrefix(for: path) + String(getpid()))
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(path: path, reason: FileSystem.errorDescription()) }
         var failure: String? = nil
