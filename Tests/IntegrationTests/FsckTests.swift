@@ -266,8 +266,8 @@ import GrokKit
 
     /// A weekly check is started niced (the unit says Nice=19); git must
     /// run at that nice value too, though grok-fsck spawns it from threads
-    /// libdispatch gives nice values of their own, and with the normal
-    /// scheduling policy whatever grok-fsck does to its own threads.
+    /// libdispatch gives nice values of their own; and with the normal
+    /// scheduling policy.
     @Test func gitRunsAtTheNiceValueGrokFsckWasStartedWith() throws {
         let fixture = try FsckFixture(repos: 3)
         let log = fixture.dir.file("git-priorities")

@@ -123,27 +123,10 @@ public enum CommandRunner {
         // stops what it started, such as git's remote helpers, which would
         // otherwise keep the output pipes open and the run waiting.
         posix_spawnattr_setpgroup(&attributes, 0)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         // The child takes this thread's nice value, which libdispatch sets
         // apart from the process's; an admin's `nice` or Nice= must reach git.
-        _ = grok_thread_take_process_nice()
-        // posix_spawn is vfork and exec: this thread sleeps until the child
-        // has exec'd, and woken then on the child's CPU it preempts the new
-        // process, which the scheduler answers by moving it, caches cold, to
-        // another CPU. Without wakeup preemption (SCHED_BATCH) for the span
-        // of the run, the child keeps its CPU; it gets this thread's policy
-        // back (SCHED_OTHER) as it starts. In a C loop over grok-fsck's 200
-        // `git fsck` runs this took 3 % off, as much as fork() instead of
-        // posix_spawn; fork() itself costs more than that in this process.
-        let deferring = grok_thread_defer_to_children() == 1
-        defer { if deferring { grok_thread_end_deferral() } }
-        if deferring {
-            var normal = sched_param()
-            posix_spawnattr_setschedparam(&attributes, &normal)
-            posix_spawnattr_setschedpolicy(&attributes, SCHED_OTHER)
-            flags |= POSIX_SPAWN_SETSCHEDULER
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
+        grok_thread_take_process_nice()
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
