@@ -124,6 +124,26 @@ import GrokKit
         #expect(try tree.fixture.git(store, "rev-parse refs/virtual/\(Virtref.of(fork))/heads/pushed") == pushed)
     }
 
+    /// A borrower its objstore does not list (copied by hand) is added to
+    /// the objstore's siblings once, and the next run knows it.
+    @Test func aBorrowerCopiedByHandIsRegisteredOnce() throws {
+        let tree = try ForkTree(forks: 2, unrelated: 0)
+        #expect(try tree.fixture.runFsck(["-f"]).status == 0)
+        let store = try #require(tree.stores().first)
+        let copy = tree.toplevel + "/forks/copy.git"
+        try shell("cp -a '\(tree.forks[1])' '\(copy)'")
+        try tree.fixture.updateManifest()
+        let first = try tree.fixture.runFsck(["-f"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.components(separatedBy: "reconfig: /forks/copy.git").count == 2, "\(first.stderr)")
+        let siblings = ObjectStoreRepository(path: store, git: GitRunner()).siblings.map { PathUtilities.realpath($0.fullpath) }
+        #expect(siblings.contains(PathUtilities.realpath(copy)))
+        let second = try tree.fixture.runFsck(["-f"])
+        #expect(second.status == 0)
+        #expect(!second.stderr.contains("reconfig:"), "\(second.stderr)")
+        try tree.expectAllWhole()
+    }
+
     @Test func privateReposBorrowButNeverLend() throws {
         let tree = try ForkTree(forks: 3, unrelated: 0)
         tree.fixture.writeConfig(mailhost: "127.0.0.1:1", extra: "")

@@ -39,8 +39,19 @@ public struct ObjectStoreMigration: Sendable {
     let repositoryRoots: SiblingMatch.Index
     /// Root commits of the objstore repositories, refreshed as they take
     /// repositories in.
-    public private(set) var storeRoots: [String: Set<String>]
+    public private(set) var storeRoots: [String: Set<String>] {
+        didSet { knownBaselineHolders = nil }
+    }
     private var migratedParents: Set<String> = []
+    /// Each objstore repository's siblings (virtref → fullpath) as its
+    /// config lists them, read once per run: every borrower is looked up in
+    /// them, and a big forkgroup's config has hundreds of remotes.
+    private var storeSiblings: [String: [String: String]] = [:] {
+        didSet { knownBaselineHolders = nil }
+    }
+    /// The objstore repositories holding a baseline repository, worked out
+    /// again only after the stores or their siblings change.
+    private var knownBaselineHolders: Set<String>?
     /// Some repository changed objstore this run.
     public private(set) var changed = false
 
@@ -101,7 +112,7 @@ public struct ObjectStoreMigration: Sendable {
         case new(seed: String)
     }
 
-    private func placement(of realpath: String, gitdir: String) -> Placement? {
+    private mutating func placement(of realpath: String, gitdir: String) -> Placement? {
         if let best = bestStore(for: realpath) { return .existing(best) }
         guard let roots = repositoryRoots.known[realpath] else { return nil }
         let relatives = repositoryRoots.siblings(of: realpath, roots: roots, exact: false)
@@ -168,12 +179,14 @@ public struct ObjectStoreMigration: Sendable {
 
     /// A borrower its objstore does not track yet (copied or cloned by
     /// hand): register it so its objects and refs get fetched in.
-    private func register(_ realpath: String, gitdir: String, in store: ObjectStoreRepository) async -> Outcome {
+    private mutating func register(_ realpath: String, gitdir: String, in store: ObjectStoreRepository) async -> Outcome {
         let virtref = Virtref.of(realpath)
-        guard !store.siblings.contains(where: { $0.virtref == virtref }) else { return .unchanged }
+        guard siblings(of: store.path)[virtref] == nil else { return .unchanged }
         guard let lock = try? FileLock.acquire(for: store.path) else { return .failed("cannot lock \(store.path)") }
         defer { lock.release() }
+        // addSibling checks the config again, under the lock.
         do { try await store.addSibling(realpath) } catch { return .failed(error.message) }
+        storeSiblings[store.path]?[virtref] = realpath
         logger.info(" reconfig: \(gitdir) to fetch into \(PathUtilities.basename(store.path))")
         return .unchanged
     }
@@ -184,6 +197,7 @@ public struct ObjectStoreMigration: Sendable {
         logger.info("    fetch: fetching \(label)")
         guard let lock = try? FileLock.acquire(for: store.path) else { return false }
         defer { lock.release() }
+        storeSiblings[store.path] = nil
         do {
             try await store.addSibling(repository)
             try await store.fetch(repository)
@@ -202,12 +216,30 @@ public struct ObjectStoreMigration: Sendable {
         return .migrated(repack: repack)
     }
 
-    private func bestStore(for realpath: String) -> String? {
+    private mutating func bestStore(for realpath: String) -> String? {
         guard let roots = repositoryRoots.known[realpath] else { return nil }
-        let baselines = settings.baselines
-        return SiblingMatch.bestObjectStore(for: roots, excluding: realpath, candidates: storeRoots, holdsBaseline: { candidate in
-            !baselines.isEmpty && ObjectStoreRepository(path: candidate, git: git).siblings.contains { baselines.anyMatches(relativeGitdir(of: $0.fullpath)) }
-        })
+        let holders = baselineHolders()
+        return SiblingMatch.bestObjectStore(for: roots, excluding: realpath, candidates: storeRoots, holdsBaseline: holders.contains)
+    }
+
+    private mutating func baselineHolders() -> Set<String> {
+        if let known = knownBaselineHolders { return known }
+        var holders: Set<String> = []
+        if !settings.baselines.isEmpty {
+            for store in storeRoots.keys where siblings(of: store).values.contains(where: { settings.baselines.anyMatches(relativeGitdir(of: $0)) }) {
+                holders.insert(store)
+            }
+        }
+        knownBaselineHolders = holders
+        return holders
+    }
+
+    private mutating func siblings(of store: String) -> [String: String] {
+        if let known = storeSiblings[store] { return known }
+        let known = Dictionary(ObjectStoreRepository(path: store, git: git).siblings.map { ($0.virtref, $0.fullpath) },
+                               uniquingKeysWith: { first, _ in first })
+        storeSiblings[store] = known
+        return known
     }
 
     private func isMarkedPrivate(_ gitdir: String) -> Bool { settings.privateRepos.anyMatches(gitdir) }
