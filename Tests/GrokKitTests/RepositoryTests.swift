@@ -100,6 +100,7 @@ import TestSupport
         #expect(PathUtilities.relative("/srv/other", to: "/srv/git") == "../other")
         try shell("cd '\(dir.path)' && mkdir -p real/x && ln -s real link && ln -s /nonexistent-target dangling")
         #expect(PathUtilities.realpath(dir.file("link/x")) == dir.file("real/x"))
+        #expect(PathUtilities.realpath(dir.file("link/x/..")) == dir.file("real"))
         #expect(PathUtilities.realpath(dir.file("link/not/there")) == dir.file("real/not/there"))
         #expect(PathUtilities.realpath(dir.file("dangling/y")) == "/nonexistent-target/y")
         #expect(ManifestTargets.gitdir(of: "/srv/git/pub/a.git", toplevel: "/srv/git") == "/pub/a.git")

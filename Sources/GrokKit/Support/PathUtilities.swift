@@ -69,6 +69,12 @@ public enum PathUtilities {
     /// keeps a non-existent remainder as it is, like Python (and unlike
     /// realpath(3), which fails on it).
     public static func realpath(_ path: String) -> String {
+        // realpath(3) resolves an existing path the same way, in C: grok-fsck
+        // asks for thousands of realpaths per run.
+        if !path.isEmpty, let resolved = Glibc.realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
         var resolved = ""
         var pending = absolute(path).split(separator: "/").map(String.init)
         pending.reverse()
