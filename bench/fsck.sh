@@ -4,6 +4,8 @@
 # (default 200); medians of RUNS interleaved rounds (default 3).
 #   - `grok-fsck -f`: every repository checked (git fsck --no-progress
 #     --no-dangling --no-reflogs each)
+#   - `grok-fsck` with nothing due: the analysis pass alone, against the
+#     reference
 #   - `grok-fsck --repack-all-full` after one new commit per repository:
 #     every repository repacked fully (repack, commit-graph, pack-refs,
 #     prune), against the reference
@@ -40,6 +42,11 @@ printf '%-52s %10s %10s %9s\n' "case (median of $runs, $n repos)" ours other rat
   -- "$ref" -c "$work/fsck.conf" -f)
 row "grok-fsck -f (vs the same git fsck runs, bare)" "$a" "$b"
 row "grok-fsck -f (vs reference)" "$a" "$c"
+
+# Every repository was just checked, so nothing is due: the run is the
+# analysis pass alone (status, manifest, objstore scan, counts, decisions).
+{ read -r a; read -r c; } < <($measure "$runs" "" -- "$ours" -c "$work/fsck.conf" -- "$ref" -c "$work/fsck.conf")
+row "grok-fsck, nothing due (vs reference)" "$a" "$c"
 
 commit="grep -v /objstore/ $work/repos.txt | while read r; do c=\$(git --git-dir=\$r commit-tree -p master -m bench\$RANDOM master^{tree}); git --git-dir=\$r update-ref refs/heads/master \$c; done"
 { read -r a; read -r c; } < <($measure "$runs" "$commit" -- "$ours" -c "$work/fsck.conf" --repack-all-full -- "$ref" -c "$work/fsck.conf" --repack-all-full)
