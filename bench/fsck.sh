@@ -24,7 +24,10 @@ ours="$bin/grok-fsck"; ref="$PWD/.venv/bin/grok-fsck"
 measure="python3 bench/measure.py"
 work=${BENCH_DIR:-/tmp/grok-bench-fsck}; mkdir -p "$work"
 tree="$work/tree-$n"
-printf '[core]\ntoplevel = %s\nlog = %s/fsck.log\n[fsck]\nstatusfile = %s/status.js\nreport_mailhost = 127.0.0.1:1\n' "$tree" "$work" "$work" > "$work/fsck.conf"
+# extra_repack_flags_full is spelled out: its default is the contract's
+# `--window=250 --depth=50` for us, but no flags at all in the reference's
+# code (only its example config sets them), and both must do the same work.
+printf '[core]\ntoplevel = %s\nlog = %s/fsck.log\n[fsck]\nstatusfile = %s/status.js\nreport_mailhost = 127.0.0.1:1\nextra_repack_flags_full = --window=250 --depth=50\n' "$tree" "$work" "$work" > "$work/fsck.conf"
 if [ ! -d "$tree/pub" ]; then
   bash ../shared/mkcorpus.sh "$tree" "$n" >/dev/null
   "$bin/grok-manifest" -m "$tree/manifest.js.gz" -t "$tree" -p
