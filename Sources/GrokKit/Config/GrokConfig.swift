@@ -10,10 +10,16 @@ public struct GrokConfig: Sendable {
 
     // MARK: Loading
 
+    /// Reads, parses and checks a config file as grokmirror does.
+    /// - Throws: `ConfigError` naming the file (and line, section or key):
+    ///   missing or unreadable, not UTF-8, containing a NUL, not parseable as
+    ///   configparser parses it, without `[core] toplevel`, or a toplevel
+    ///   that is not a writable directory.
     public static func load(path: String) throws(ConfigError) -> GrokConfig {
         guard FileSystem.exists(path) else { throw .missingFile(path: path) }
         guard let bytes = FileSystem.read(path) else { throw .unreadable(path: path, reason: FileSystem.errorDescription()) }
-        let config = try GrokConfig(text: String(decoding: bytes, as: UTF8.self), path: path, lastModified: FileSystem.modificationTime(path) ?? 0)
+        let text = try ConfigText.decode(bytes, path: path)
+        let config = try GrokConfig(text: text, path: path, lastModified: FileSystem.modificationTime(path) ?? 0)
         try config.validateToplevel()
         return config
     }
@@ -82,16 +88,17 @@ public struct GrokConfig: Sendable {
 
     public func int(_ section: String, _ key: String, default fallback: Int) throws(ConfigError) -> Int {
         guard let value = try string(section, key), !value.isEmpty else { return fallback }
-        guard let number = Int(value.trimmingWhitespace()) else {
+        guard let number = Int(PythonText.strip(value)) else {
             throw .badValue(path: path, section: section, key: key, value: value, expected: "a whole number")
         }
         return number
     }
 
-    /// A multi-line value as its non-empty lines (globs, hooks, flags).
+    /// A multi-line value as its non-empty lines (globs, hooks, flags), each
+    /// stripped of whitespace as Python's `str.strip()` strips it.
     public func lines(_ section: String, _ key: String) throws(ConfigError) -> [String] {
         guard let value = try string(section, key) else { return [] }
-        return value.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        return PythonText.strippedLines(value).filter { !$0.isEmpty }
     }
 
     public func globs(_ section: String, _ key: String) throws(ConfigError) -> [Glob] {
@@ -175,7 +182,10 @@ extension String {
     /// interpolated a second time.
     fileprivate func replacingDollars() -> String {
         var out = ""
-        for character in self { out += character == "$" ? "$$" : String(character) }
+        for scalar in unicodeScalars {
+            if scalar == "$" { out.unicodeScalars.append("$") }
+            out.unicodeScalars.append(scalar)
+        }
         return out
     }
 }

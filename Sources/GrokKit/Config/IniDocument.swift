@@ -1,96 +1,59 @@
-/// The INI dialect of Python's `configparser` (which grokmirror uses), as
-/// raw, uninterpolated values: `key = value` or `key: value`, keys folded to
-/// lower case, `#`/`;` full-line comments, values continued on more-indented
-/// lines, a `[DEFAULT]` section whose keys every section inherits, and
-/// duplicate sections or keys rejected (configparser's strict mode).
+/// A config file as Python's `configparser` (which grokmirror uses) reads
+/// it, as raw, uninterpolated values: `key = value` or `key: value`, keys
+/// folded to lower case, `#`/`;` full-line comments, values continued on
+/// more-indented lines, a `[DEFAULT]` section whose keys every section
+/// inherits, and duplicate sections or keys rejected (configparser's strict
+/// mode). Names are compared code point by code point, as Python does.
 public struct IniDocument: Sendable {
     public static let defaultSection = "DEFAULT"
+    static let defaultName = ConfigName(defaultSection)
 
+    /// Section names in file order, `[DEFAULT]` excluded.
     public private(set) var sectionNames: [String] = []
-    private var sections: [String: [String: String]] = [:]
-    private var defaults: [String: String] = [:]
+    private var sections: [ConfigName: [ConfigName: String]] = [:]
+    private var defaults: [ConfigName: String] = [:]
 
+    /// Parses config text; `path` is only used in errors.
+    /// - Throws: `ConfigError.syntax` with the line configparser would
+    ///   refuse: a NUL, a line before any section, a line that is neither a
+    ///   section, an option nor a continuation, a duplicate section or key.
+    /// Cost: linear in the text's size.
     public init(parsing text: String, path: String) throws(ConfigError) {
-        var current: String? = nil
-        var currentKey: String? = nil
-        var keyIndent = 0
-        var valueLines: [String] = []
-        var seenKeys: Set<String> = []
-
-        func flush() {
-            guard let section = current, let key = currentKey else { return }
-            while let last = valueLines.last, last.isEmpty { valueLines.removeLast() }
-            let value = valueLines.joined(separator: "\n")
-            if section == Self.defaultSection { defaults[key] = value } else { sections[section, default: [:]][key] = value }
-            currentKey = nil
-            valueLines = []
+        var parser = IniParser(path: path)
+        for (index, line) in try ConfigLines.split(text, path: path).enumerated() {
+            try parser.read(line, number: index + 1)
         }
-
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNumber = index + 1
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
-            let stripped = line.trimmingWhitespace()
-            if stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
-            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-            if stripped.isEmpty {
-                if currentKey != nil { valueLines.append("") }
-                continue
+        parser.finish()
+        for section in parser.sections {
+            if ConfigName(section.name) == Self.defaultName {
+                defaults = section.values
+            } else {
+                sectionNames.append(section.name)
+                sections[ConfigName(section.name)] = section.values
             }
-            if currentKey != nil, indent > keyIndent {
-                valueLines.append(stripped)
-                continue
-            }
-            flush()
-            if stripped.hasPrefix("["), stripped.count > 2, let close = stripped.lastIndex(of: "]") {
-                let name = String(stripped[stripped.index(after: stripped.startIndex)..<close])
-                if name != Self.defaultSection {
-                    if sections[name] != nil { throw .syntax(path: path, line: lineNumber, reason: "section [\(name)] appears twice") }
-                    sections[name] = [:]
-                    sectionNames.append(name)
-                }
-                current = name
-                seenKeys = []
-                continue
-            }
-            guard current != nil else {
-                throw .syntax(path: path, line: lineNumber, reason: "a key outside of any [section]")
-            }
-            guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw .syntax(path: path, line: lineNumber, reason: "expected 'key = value', got '\(stripped)'")
-            }
-            let key = stripped[..<delimiter].trimmingWhitespace().lowercased()
-            guard !key.isEmpty else { throw .syntax(path: path, line: lineNumber, reason: "a value without a key") }
-            if !seenKeys.insert(key).inserted {
-                throw .syntax(path: path, line: lineNumber, reason: "key '\(key)' appears twice in [\(current!)]")
-            }
-            currentKey = key
-            keyIndent = indent
-            let value = stripped[stripped.index(after: delimiter)...].trimmingWhitespace()
-            valueLines = [value]
         }
-        flush()
     }
 
-    public func hasSection(_ name: String) -> Bool { sections[name] != nil }
+    public func hasSection(_ name: String) -> Bool { sections[ConfigName(name)] != nil }
 
     /// The raw value, falling back to `[DEFAULT]`, as configparser does.
     public func rawValue(section: String, key: String) -> String? {
-        let key = key.lowercased()
-        if section == Self.defaultSection { return defaults[key] }
-        return sections[section]?[key] ?? defaults[key]
+        let key = ConfigName(PythonText.lower(key))
+        if ConfigName(section) == Self.defaultName { return defaults[key] }
+        return sections[ConfigName(section)]?[key] ?? defaults[key]
+    }
+
+    /// The keys `rawValue(section:key:)` finds in a section, `[DEFAULT]`'s
+    /// included, in no particular order.
+    public func keys(in section: String) -> [String] {
+        var names = Set(defaults.keys)
+        if ConfigName(section) != Self.defaultName, let values = sections[ConfigName(section)] { names.formUnion(values.keys) }
+        return names.map(\.text)
     }
 
     public mutating func setRawValue(_ value: String, section: String, key: String) {
-        if sections[section] == nil { sections[section] = [:]; sectionNames.append(section) }
-        sections[section]![key.lowercased()] = value
-    }
-}
-
-extension StringProtocol {
-    /// Python's `str.strip()` for the whitespace config files contain.
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
+        let name = ConfigName(section)
+        if sections[name] == nil { sections[name] = [:]; sectionNames.append(section) }
+        sections[name]![ConfigName(PythonText.lower(key))] = value
     }
 }
