@@ -24,9 +24,9 @@ ours="$bin/grok-fsck"; ref="$PWD/.venv/bin/grok-fsck"
 measure="python3 bench/measure.py"
 work=${BENCH_DIR:-/tmp/grok-bench-fsck}; mkdir -p "$work"
 tree="$work/tree-$n"
-# extra_repack_flags_full is spelled out: its default is the contract's
-# `--window=250 --depth=50` for us, but no flags at all in the reference's
-# code (only its example config sets them), and both must do the same work.
+# extra_repack_flags_full is spelled out for both tools: neither adds any
+# flags without it (only grokmirror's example config sets these), and the
+# benchmark measures full repacks as deployments configure them.
 printf '[core]\ntoplevel = %s\nlog = %s/fsck.log\n[fsck]\nstatusfile = %s/status.js\nreport_mailhost = 127.0.0.1:1\nextra_repack_flags_full = --window=250 --depth=50\n' "$tree" "$work" "$work" > "$work/fsck.conf"
 if [ ! -d "$tree/pub" ]; then
   bash ../shared/mkcorpus.sh "$tree" "$n" >/dev/null

@@ -136,27 +136,26 @@ public struct GrokConfig: Sendable {
     /// startup with its location instead of halfway through a run.
     public func validate() throws(ConfigError) {
         for section in document.sectionNames {
-            for key in knownKeys[section] ?? [] { _ = try string(section, key) }
+            for key in Self.knownKeys[section] ?? [] { _ = try string(section, key) }
         }
         _ = try bool("core", "objstore_uses_plumbing", default: false)
         _ = try manifestSettings()
     }
 
-    private var knownKeys: [String: [String]] {
-        [
-            "core": ["toplevel", "manifest", "objstore", "log", "loglevel", "objstore_uses_plumbing", "private"],
-            "manifest": ["pretty", "ignore", "fetch_objstore", "check_export_ok"],
-            "remote": ["site", "manifest", "manifest_command", "preload_bundle_url"],
-            "pull": ["projectslist", "projectslist_trimtop", "projectslist_symlinks", "post_update_hook",
-                     "post_clone_complete_hook", "post_work_complete_hook", "purge", "nopurge", "purgeprotect",
-                     "default_owner", "remotename", "pull_threads", "retries", "include", "exclude", "ffonly",
-                     "refresh", "socket"],
-            "fsck": ["frequency", "statusfile", "ignore_errors", "reclone_on_errors", "repack", "extra_repack_flags",
-                     "extra_repack_flags_full", "commitgraph", "prune", "precious", "baselines", "islandcores",
-                     "obstrepo_merge_strategy", "preload_bundle_outdir", "report_to", "report_from",
-                     "report_subject", "report_mailhost"],
-        ]
-    }
+    /// Every key the tools read, by section.
+    static let knownKeys: [String: [String]] = [
+        "core": ["toplevel", "manifest", "objstore", "log", "loglevel", "objstore_uses_plumbing", "private"],
+        "manifest": ["pretty", "ignore", "fetch_objstore", "check_export_ok"],
+        "remote": ["site", "manifest", "manifest_command", "preload_bundle_url"],
+        "pull": ["projectslist", "projectslist_trimtop", "projectslist_symlinks", "post_update_hook",
+                 "post_clone_complete_hook", "post_work_complete_hook", "purge", "nopurge", "purgeprotect",
+                 "default_owner", "remotename", "pull_threads", "retries", "include", "exclude", "ffonly",
+                 "refresh", "socket"],
+        "fsck": ["frequency", "statusfile", "ignore_errors", "reclone_on_errors", "repack", "extra_repack_flags",
+                 "extra_repack_flags_full", "commitgraph", "prune", "precious", "baselines", "islandcores",
+                 "obstrepo_merge_strategy", "preload_bundle_outdir", "report_to", "report_from",
+                 "report_subject", "report_mailhost"],
+    ]
 
     // MARK: [manifest]
 

@@ -56,7 +56,7 @@ public struct FsckSettings: Sendable {
         recloneOnErrors = try config.string("fsck", "reclone_on_errors") == nil ? Self.defaultRecloneOnErrors : try config.lines("fsck", "reclone_on_errors")
         repack = try config.bool("fsck", "repack", default: true)
         extraRepackFlags = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags", default: ""))
-        extraRepackFlagsFull = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags_full", default: "--window=250 --depth=50"))
+        extraRepackFlagsFull = ShellWords.whitespaceSplit(try config.string("fsck", "extra_repack_flags_full", default: ""))
         commitGraph = try config.bool("fsck", "commitgraph", default: true)
         prune = try config.bool("fsck", "prune", default: true)
         let preciousValue = try config.string("fsck", "precious", default: "yes").lowercased()
