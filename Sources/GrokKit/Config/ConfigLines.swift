@@ -8,29 +8,26 @@ enum ConfigLines {
     ///   value containing one can be a path, an argument or a URL, so the file
     ///   is refused rather than cut short or passed on.
     static func split(_ text: String, path: String) throws(ConfigError) -> [Substring.UnicodeScalarView] {
-        let bytes = text.utf8
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        let marks = ByteScan.find(in: text) { $0 == newline || $0 == carriageReturn || $0 == 0 }
         let scalars = text.unicodeScalars
         var lines: [Substring.UnicodeScalarView] = []
-        var start = bytes.startIndex
-        var index = start
-        while index < bytes.endIndex {
-            let byte = bytes[index]
+        var start = 0
+        var afterCarriageReturn = -1
+        for (offset, byte) in marks {
             if byte == 0 {
                 throw .syntax(path: path, line: lines.count + 1, reason: "contains a NUL byte (a config file is text)")
             }
-            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
-                bytes.formIndex(after: &index)
+            if byte == newline, offset == afterCarriageReturn {
+                // The "\n" of a "\r\n": the line ended at the "\r".
+                start = offset + 1
                 continue
             }
-            // "\r" and "\n" are ASCII, so these byte positions are scalar boundaries.
-            lines.append(scalars[start..<index])
-            bytes.formIndex(after: &index)
-            if byte == UInt8(ascii: "\r"), index < bytes.endIndex, bytes[index] == UInt8(ascii: "\n") {
-                bytes.formIndex(after: &index)
-            }
-            start = index
+            lines.append(scalars[ByteScan.index(start, in: text)..<ByteScan.index(offset, in: text)])
+            start = offset + 1
+            afterCarriageReturn = byte == carriageReturn ? offset + 1 : -1
         }
-        if start < bytes.endIndex { lines.append(scalars[start..<bytes.endIndex]) }
+        if start < text.utf8.count { lines.append(scalars[ByteScan.index(start, in: text)...]) }
         return lines
     }
 }

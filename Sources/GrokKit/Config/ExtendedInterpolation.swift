@@ -40,7 +40,7 @@ struct ExtendedInterpolation {
     ///   bad `$` syntax, a reference to a missing section or key, nesting
     ///   deeper than `maximumDepth`, or growth beyond `maximumGrowth`.
     static func expand(_ raw: String, section: String, key: String, in document: IniDocument, path: String) throws(ConfigError) -> String {
-        guard raw.utf8.contains(UInt8(ascii: "$")) else { return raw }
+        guard ByteScan.contains(UInt8(ascii: "$"), in: raw) else { return raw }
         var expander = ExtendedInterpolation(document: document, path: path, section: section, key: key,
                                              limit: raw.utf8.count + maximumGrowth)
         return try expander.expand(raw, in: section, depth: 1).value
@@ -72,7 +72,7 @@ struct ExtendedInterpolation {
             let name = PythonText.string(rest[rest.index(after: after)..<close])
             rest = rest[rest.index(after: close)...]
             let (target, value) = try resolve(name, from: context)
-            if value.utf8.contains(UInt8(ascii: "$")) {
+            if ByteScan.contains(UInt8(ascii: "$"), in: value) {
                 let nested = try expandReferenced(target, value: value, depth: depth + 1)
                 result += nested.value
                 height = max(height, nested.height + 1)

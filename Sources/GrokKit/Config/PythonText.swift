@@ -80,6 +80,15 @@ enum PythonText {
     /// `text.split('\n')` followed by `strip()` of every piece, as grokmirror
     /// reads list values; empty pieces are kept. Cost: linear in the text.
     static func strippedLines(_ text: String) -> [String] {
-        Substring(text).unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { string(strip($0)) }
+        let scalars = text.unicodeScalars
+        var lines: [String] = []
+        var start = text.startIndex
+        for (offset, _) in ByteScan.find(in: text, where: { $0 == UInt8(ascii: "\n") }) {
+            let end = ByteScan.index(offset, in: text)
+            lines.append(string(strip(scalars[start..<end])))
+            start = ByteScan.index(offset + 1, in: text)
+        }
+        lines.append(string(strip(scalars[start...])))
+        return lines
     }
 }
