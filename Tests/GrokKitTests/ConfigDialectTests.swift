@@ -142,6 +142,16 @@ import TestSupport
         #expect(c.core.manifest == dir + "/manifest.js.gz")
     }
 
+    @Test func tildeExpandsBeforeACombiningMark() throws {
+        // "/\u{301}" is one Character, so a Character prefix test missed the "~/".
+        let home = try #require(ProcessInfo.processInfo.environment["HOME"])
+        let expanded = GrokConfig.expandUser("~/\u{301}x")
+        #expect(Array(expanded.unicodeScalars.suffix(3)) == ["/", "\u{301}", "x"])
+        #expect(expanded.unicodeScalars.first != "~" || home.isEmpty)
+        #expect(GrokConfig.expandUser("~user/x") == "~user/x")
+        #expect(GrokConfig.expandUser("/srv/~/x") == "/srv/~/x")
+    }
+
     // MARK: Interpolation bounds
 
     /// Ten levels of ten references each: 10^10 expansions unbounded.

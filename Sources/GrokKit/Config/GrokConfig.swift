@@ -56,10 +56,17 @@ public struct GrokConfig: Sendable {
         guard access(top, W_OK) == 0 else { throw .toplevel(path: path, toplevel: top, reason: "is not writable") }
     }
 
+    /// Python's `os.path.expanduser` for `~` and `~/…`: `$HOME` without its
+    /// trailing slashes in place of the `~` (compared as code points, so a
+    /// combining mark after the slash does not hide it). `~user` and paths
+    /// without `~` are returned unchanged, as is everything when HOME is unset.
     static func expandUser(_ path: String) -> String {
-        guard path == "~" || path.hasPrefix("~/") else { return path }
-        guard let home = getenv("HOME").map({ String(cString: $0) }) else { return path }
-        return home + path.dropFirst()
+        var rest = path.unicodeScalars[...]
+        guard rest.popFirst() == "~", rest.isEmpty || rest.first == "/" else { return path }
+        guard var home = getenv("HOME").map({ String(cString: $0) }) else { return path }
+        while home.unicodeScalars.last == "/" { home.unicodeScalars.removeLast() }
+        let expanded = home + Substring(rest)
+        return expanded.isEmpty ? "/" : expanded
     }
 
     // MARK: Typed access
@@ -79,7 +86,7 @@ public struct GrokConfig: Sendable {
     /// configparser's booleans: 1/yes/true/on and 0/no/false/off.
     public func bool(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let value = try string(section, key) else { return fallback }
-        switch value.lowercased() {
+        switch PythonText.lower(value) {
         case "1", "yes", "true", "on": return true
         case "0", "no", "false", "off": return false
         default: throw .badValue(path: path, section: section, key: key, value: value, expected: "yes/no, true/false, on/off or 1/0")
