@@ -14,9 +14,10 @@ public struct IniDocument: Sendable {
     private var defaults: [ConfigName: String] = [:]
 
     /// Parses config text; `path` is only used in errors.
-    /// - Throws: `ConfigError.syntax` with the line configparser would
-    ///   refuse: a NUL, a line before any section, a line that is neither a
-    ///   section, an option nor a continuation, a duplicate section or key.
+    /// - Throws: `ConfigError.syntax` with the line of what configparser
+    ///   refuses (a line before any section, a line that is neither a
+    ///   section, an option nor a continuation, a duplicate section or key)
+    ///   and of a NUL, which configparser reads but no path can hold.
     /// Cost: linear in the text's size.
     public init(parsing text: String, path: String) throws(ConfigError) {
         var parser = IniParser(path: path)
