@@ -22,6 +22,24 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(120))
     }
 
+    /// Cancelling the task (a stop request) stops a child that ignores
+    /// SIGTERM: it gets SIGKILL after the grace period, not the timeout.
+    @Test func cancellationKillsAChildThatIgnoresSigterm() async throws {
+        let started = dir.file("started")
+        let runner = GitRunner(executable: try fakeGit("trap '' TERM\ntouch '\(started)'\nsleep 300"))
+        let begun = ContinuousClock.now
+        let run = Task { try await runner.run(gitDir: "/x", ["fetch"]) }
+        while !FileSystem.exists(started) { try await Task.sleep(for: .milliseconds(20)) }
+        run.cancel()
+        do {
+            _ = try await run.value
+            Issue.record("a cancelled run must not succeed")
+        } catch {
+            #expect("\(error)".hasSuffix("was interrupted"), "\(error)")
+        }
+        #expect(ContinuousClock.now - begun < .seconds(60))
+    }
+
     @Test func largeStdoutAndStderrTogetherDoNotDeadlock() async throws {
         let runner = GitRunner(executable: try fakeGit("head -c 5000000 /dev/zero; head -c 5000000 /dev/zero >&2; exit 3"))
         let result = try await runner.run(gitDir: nil, ["whatever"])

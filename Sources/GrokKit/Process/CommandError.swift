@@ -4,6 +4,9 @@ public enum CommandError: Error, CustomStringConvertible {
     case timedOut(command: String, seconds: Int)
     case killedBySignal(command: String, signal: Int32)
     case outputTooLarge(command: String)
+    /// The calling task was cancelled (a stop request): the command was
+    /// stopped, or never started.
+    case cancelled(command: String)
 
     public var description: String {
         switch self {
@@ -11,6 +14,7 @@ public enum CommandError: Error, CustomStringConvertible {
         case .timedOut(let command, let seconds): return "\(command) did not finish within \(seconds)s and was killed"
         case .killedBySignal(let command, let signal): return "\(command) was killed by signal \(signal)"
         case .outputTooLarge(let command): return "\(command) produced more output than expected"
+        case .cancelled(let command): return "\(command) was interrupted"
         }
     }
 }

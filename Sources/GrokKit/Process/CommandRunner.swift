@@ -34,8 +34,14 @@ public enum CommandRunner {
         return path.split(separator: ":").map { String($0) + "/" + name }.first { access($0, X_OK) == 0 }
     }
 
+    /// Runs `executable` until it exits, `timeout` passes or it prints more
+    /// than `outputLimit` bytes on stdout or stderr (then its process group
+    /// is killed and that is the error). Cancelling the calling task stops
+    /// the child within `CancellableChild`'s grace period (SIGTERM, then
+    /// SIGKILL) and throws `.cancelled`; a cancelled task starts nothing.
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
+        if Task.isCancelled { throw .cancelled(command: command) }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let child = CancellableChild()
         let outcome: Result<CommandResult, CommandError> = await withTaskCancellationHandler {
@@ -61,30 +67,6 @@ public enum CommandRunner {
         setenv("GIT_TERMINAL_PROMPT", "0", 0)
     }()
 
-    /// The child of one run, so that cancelling the task (grok-pull on
-    /// SIGTERM) stops a long fetch instead of waiting for it.
-    final class CancellableChild: Sendable {
-        private struct State { var pid: pid_t = 0; var cancelled = false }
-        private let state = Mutex(State())
-
-        func started(_ pid: pid_t) {
-            state.withLock { state in
-                state.pid = pid
-                if state.cancelled { kill(-pid, SIGTERM) }
-            }
-        }
-
-        /// Called before the child is reaped, so a reused pid is never signalled.
-        func exiting() { state.withLock { $0.pid = 0 } }
-
-        func cancel() {
-            state.withLock { state in
-                state.cancelled = true
-                if state.pid > 0 { kill(-state.pid, SIGTERM) }
-            }
-        }
-    }
-
     static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String,
                             child: CancellableChild) -> Result<CommandResult, CommandError> {
         _ = processSetup
@@ -103,12 +85,40 @@ public enum CommandRunner {
             inPipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
 
+        var pid: pid_t = 0
+        let spawned = spawn(executable, arguments, stdin: inPipe[0], stdout: outPipe[1], stderr: errPipe[1], pid: &pid)
+        closeAll([inPipe[0], outPipe[1], errPipe[1]])
+        guard spawned == 0 else {
+            closeAll([inPipe[1], outPipe[0], errPipe[0]])
+            return .failure(.launchFailed(command: command, reason: String(cString: strerror(spawned))))
+        }
+
+        child.started(pid)
+        var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
+        let ending = drain.run(until: MonotonicTime.seconds() + timeout)
+        drain.closeRemaining()
+        if ending != .finished { kill(-pid, SIGKILL) }
+        let status = reap(pid, child: child)
+        if child.isCancelled { return .failure(.cancelled(command: command)) }
+        switch ending {
+        case .timedOut: return .failure(.timedOut(command: command, seconds: Int(timeout.rounded())))
+        case .overflowed: return .failure(.outputTooLarge(command: command))
+        case .finished: break
+        }
+        let signal = status & 0x7F
+        if signal != 0 { return .failure(.killedBySignal(command: command, signal: signal)) }
+        return .success(CommandResult(exitCode: (status >> 8) & 0xFF, stdout: drain.stdoutBytes, stderr: drain.stderrBytes))
+    }
+
+    /// posix_spawn with the child's stdio on the given descriptors, in a
+    /// process group of its own, with default signal handling; 0 or an errno.
+    private static func spawn(_ executable: String, _ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32, pid: inout pid_t) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -130,7 +140,6 @@ public enum CommandRunner {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
         // ETXTBSY: a script just written is still open for writing in a child
         // another thread is spawning (until that child execs); it passes.
         var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
@@ -138,28 +147,19 @@ public enum CommandRunner {
             usleep(10_000)
             spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         }
-        closeAll([inPipe[0], outPipe[1], errPipe[1]])
-        guard spawned == 0 else {
-            closeAll([inPipe[1], outPipe[0], errPipe[0]])
-            return .failure(.launchFailed(command: command, reason: String(cString: strerror(spawned))))
-        }
+        return spawned
+    }
 
-        child.started(pid)
-        var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
-        let ending = drain.run(until: MonotonicTime.seconds() + timeout)
-        drain.closeRemaining()
-        child.exiting()
-        if ending != .finished { kill(-pid, SIGKILL) }
+    /// Waits for the child to exit, then reaps it and returns its wait
+    /// status. Until it is reaped its pid cannot be reused, so `child` may
+    /// signal it up to that moment (a cancellation's SIGKILL).
+    private static func reap(_ pid: pid_t, child: CancellableChild) -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        child.exited()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        switch ending {
-        case .timedOut: return .failure(.timedOut(command: command, seconds: Int(timeout.rounded())))
-        case .overflowed: return .failure(.outputTooLarge(command: command))
-        case .finished: break
-        }
-        let signal = status & 0x7F
-        if signal != 0 { return .failure(.killedBySignal(command: command, signal: signal)) }
-        return .success(CommandResult(exitCode: (status >> 8) & 0xFF, stdout: drain.stdoutBytes, stderr: drain.stderrBytes))
+        return status
     }
 
     private static func closeAll(_ descriptors: [Int32]) {
