@@ -23,3 +23,6 @@ static inline CURLcode grok_curl_setopt_read_function(CURL *handle, size_t (*fun
 static inline CURLcode grok_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *list) {
     return curl_easy_setopt(handle, option, list);
 }
+static inline CURLcode grok_curl_setopt_xferinfo_function(CURL *handle, int (*function)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, function);
+}

@@ -14,6 +14,23 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(120))
     }
 
+    /// Cancelling the task (a stop request) ends a transfer from a server
+    /// that never answers, instead of the stall timeout of each attempt.
+    @Test func cancellationStopsATransferFromASilentServer() async throws {
+        let server = try RawHTTPServer(response: [], closeAfterwards: false)
+        let started = ContinuousClock.now
+        let fetch = Task { try await HTTPClient().get(server.url) }
+        try await Task.sleep(for: .milliseconds(300))
+        fetch.cancel()
+        do {
+            _ = try await fetch.value
+            Issue.record("a cancelled transfer must not succeed")
+        } catch {
+            #expect((error as? HTTPClient.Failure)?.reason == "interrupted", "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
+    }
+
     @Test func truncatedBodyIsAnError() async throws {
         let server = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{\"partial".utf8))
         var client = HTTPClient()

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Glibc
 
 /// An HTTP(S) GET through libcurl, with what a mirror needs when it polls
@@ -32,46 +31,44 @@ public struct HTTPClient: Sendable {
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// GET `url`; with `ifModifiedSince` a 304 response comes back as such.
+    /// GET `url`; with `ifModifiedSince` (unix time) a 304 response comes
+    /// back as such. Throws when every attempt failed, the body exceeded
+    /// `sizeLimit`, or the calling task was cancelled (within about a
+    /// second, reason "interrupted"), so a stop request never waits for the
+    /// timeouts.
     public func get(_ url: String, ifModifiedSince: Int? = nil) async throws(Failure) -> Response {
-        let client = self
-        let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: client.getBlocking(url, ifModifiedSince: ifModifiedSince))
-            }
-        }
-        return try result.get()
+        try await perform(url, ifModifiedSince: ifModifiedSince, into: nil).get()
     }
 
     /// GET `url` into the file at `path` (created or truncated), for bodies
-    /// too large to hold in memory; anything but status 200 is a failure.
+    /// too large to hold in memory; anything but status 200 is a failure,
+    /// and so is the calling task's cancellation, as for `get`.
     public func download(_ url: String, to path: String) async throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure(url: url, reason: "cannot write \(path): \(FileSystem.errorDescription())") }
         defer { close(fd) }
-        let client = self
-        let result: Result<Response, Failure> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: client.getBlocking(url, ifModifiedSince: nil, into: fd))
-            }
-        }
-        let response = try result.get()
+        let response = try await perform(url, ifModifiedSince: nil, into: fd).get()
         guard response.status == 200 else { throw Failure(url: url, reason: "HTTP status \(response.status)") }
     }
 
-    private func getBlocking(_ url: String, ifModifiedSince: Int?, into fd: Int32? = nil) -> Result<Response, Failure> {
+    /// The attempts, with back-off between them; a cancelled task makes no
+    /// further attempt and does not wait out the back-off.
+    private func perform(_ url: String, ifModifiedSince: Int?, into fd: Int32?) async -> Result<Response, Failure> {
         _ = Self.globalInit
+        let client = self
         var delay = 0.5
         for attempt in 1...max(1, attempts) {
+            if Task.isCancelled { return .failure(Failure(url: url, reason: "interrupted")) }
             if let fd {
                 ftruncate(fd, 0)
                 lseek(fd, 0, SEEK_SET)
             }
-            switch once(url, ifModifiedSince: ifModifiedSince, into: fd) {
+            let outcome = await CurlTransfer.run { transfer in client.once(url, ifModifiedSince: ifModifiedSince, into: fd, transfer: transfer) }
+            switch outcome {
             case .success(let response): return .success(response)
             case .failure(let failure):
                 guard failure.retryable, attempt < attempts else { return .failure(Failure(url: url, reason: failure.reason)) }
-                usleep(useconds_t(delay * 1_000_000))
+                try? await Task.sleep(for: .seconds(delay))
                 delay *= 2
             }
         }
@@ -97,7 +94,7 @@ public struct HTTPClient: Sendable {
         }
     }
 
-    private func once(_ url: String, ifModifiedSince: Int?, into fd: Int32?) -> Result<Response, AttemptFailure> {
+    private func once(_ url: String, ifModifiedSince: Int?, into fd: Int32?, transfer: CurlTransfer) -> Result<Response, AttemptFailure> {
         guard let handle = curl_easy_init() else { return .failure(AttemptFailure(reason: "cannot initialise libcurl", retryable: false)) }
         defer { curl_easy_cleanup(handle) }
         let sink = Sink(limit: sizeLimit, fd: fd)
@@ -123,6 +120,7 @@ public struct HTTPClient: Sendable {
             }
             grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
             grok_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+            transfer.install(on: handle)
             grok_curl_setopt_write_function(handle) { data, size, count, user in
                 let sink = Unmanaged<Sink>.fromOpaque(user!).takeUnretainedValue()
                 let length = size * count
@@ -139,6 +137,7 @@ public struct HTTPClient: Sendable {
         }
         if sink.writeFailed { return .failure(AttemptFailure(reason: "cannot write the download: \(FileSystem.errorDescription())", retryable: false)) }
         if sink.overflowed { return .failure(AttemptFailure(reason: "response larger than \(sizeLimit) bytes", retryable: false)) }
+        if let interruption = transfer.interruption(code) { return .failure(AttemptFailure(reason: interruption, retryable: false)) }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Glibc
 
 /// Sends one message over SMTP through libcurl (no TLS negotiation is
@@ -24,15 +23,14 @@ public struct SMTPClient: Sendable {
         return "smtp://" + (trimmed.contains(":") ? trimmed : trimmed + ":25")
     }
 
-    /// `message` is the full RFC 5322 text with CRLF line ends.
+    /// `message` is the full RFC 5322 text with CRLF line ends. Throws
+    /// when the server refuses it, does not answer within `timeout`
+    /// seconds, or the calling task is cancelled (within about a second,
+    /// reason "interrupted": a stop request does not wait for the timeout).
     public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws(Failure) {
+        if Task.isCancelled { throw Failure(server: server, reason: "interrupted") }
         let client = self
-        let result: Result<Void, Failure> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: client.sendBlocking(from: sender, to: recipients, message: message))
-            }
-        }
-        try result.get()
+        try await CurlTransfer.run { transfer in client.sendBlocking(from: sender, to: recipients, message: message, transfer: transfer) }.get()
     }
 
     private final class Source {
@@ -41,7 +39,7 @@ public struct SMTPClient: Sendable {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
-    private func sendBlocking(from sender: String, to recipients: [String], message: [UInt8]) -> Result<Void, Failure> {
+    private func sendBlocking(from sender: String, to recipients: [String], message: [UInt8], transfer: CurlTransfer) -> Result<Void, Failure> {
         guard !recipients.isEmpty else { return .failure(Failure(server: server, reason: "no recipients")) }
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard let handle = curl_easy_init() else { return .failure(Failure(server: server, reason: "cannot initialise libcurl")) }
@@ -63,6 +61,7 @@ public struct SMTPClient: Sendable {
             grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
             grok_curl_setopt_pointer(handle, CURLOPT_READDATA, sourcePointer)
+            transfer.install(on: handle)
             grok_curl_setopt_read_function(handle) { buffer, size, count, user in
                 let source = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
                 let length = min(size * count, source.bytes.count - source.offset)
@@ -77,6 +76,7 @@ public struct SMTPClient: Sendable {
             }
             return curl_easy_perform(handle)
         }
+        if let interruption = transfer.interruption(code) { return .failure(Failure(server: server, reason: interruption)) }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             return .failure(Failure(server: server, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
