@@ -99,6 +99,7 @@ public struct FsckRun: Sendable {
         var migration = await ObjectStoreMigration.scan(migrationSettings(objstore: objstore), git: git, logger: logger)
         var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, migration: &migration, today: today, random: &random)
         if migration.changed { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
+        if Task.isCancelled { return status == onDisk || save(&status, to: statusFile) ? .success : .failed }
         let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
             .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: manifest.contains)
         borrowers = upkeep.borrowers
@@ -205,6 +206,8 @@ public struct FsckRun: Sendable {
         var jobs: [Job] = []
         var progress = ProgressClock()
         for (index, fullpath) in paths.enumerated() {
+            // Interrupted: what was analyzed so far is saved by the caller.
+            if Task.isCancelled { break }
             if progress.due() { logger.info("      ---: \(index)/\(paths.count) analyzed, \(jobs.count) queued") }
             if PathUtilities.isInside(fullpath, root: objstore) { continue }
             guard FileSystem.isDirectory(fullpath), let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: core.toplevel),
@@ -378,6 +381,7 @@ public struct FsckRun: Sendable {
         var totalElapsed = 0.0
         var spaceSaved = 0
         for job in jobs {
+            if Task.isCancelled { logger.info("Interrupted: \(jobs.count - done) repositories left for the next run"); break }
             let fullpath = job.fullpath
             logger.info("\(fullpath):")
             guard let lock = await lockRepository(fullpath) else { continue }
@@ -411,6 +415,8 @@ public struct FsckRun: Sendable {
                 record.recordCheck(on: today, next: next)
                 logger.info("     next: \(next)")
             }
+            // A check or repack cut short by a stop request is not recorded.
+            if Task.isCancelled { lock.release(); continue }
             if job.kind != .objectStore { record.fingerprint = await CachedFingerprint.readOrRecord(fullpath, reader: reader) }
             let elapsed = MonotonicTime.seconds() - started
             record.recordElapsed(seconds: Int(elapsed))
@@ -467,6 +473,7 @@ public struct FsckRun: Sendable {
                 return nil
             }
             if waited == 0 { logger.info("     wait: \(fullpath) is locked by another process") }
+            if Task.isCancelled { return nil }
             if waited >= 3600 {
                 logger.warning("Skipping \(fullpath): still locked after an hour")
                 return nil

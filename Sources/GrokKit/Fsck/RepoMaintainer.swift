@@ -100,6 +100,8 @@ public struct RepoMaintainer: Sendable {
             exitCode = result.exitCode
             output = (readStdout ? String(decoding: result.stdout, as: UTF8.self) + "\n" : "") + String(decoding: result.stderr, as: UTF8.self)
         } catch {
+            // Stopped by a stop request: nothing is known about the repository.
+            if case .cancelled = error { return false }
             output = "error: \(error.description)"
             exitCode = -1
         }
