@@ -77,6 +77,11 @@ public struct PullRun: Sendable {
             case .fetched(let manifest): remote = manifest
             }
         } catch {
+            // A stop request is not a broken manifest.
+            if Task.isCancelled {
+                logger.info(" manifest: \(error.message)")
+                return .unusable
+            }
             logger.critical("\(error.message)")
             logger.critical("Nothing was changed.")
             return .unusable
