@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The demo: builds the tools, generates an origin tree of N repositories
 # (default 50) under ./demo/origin, writes its manifest with grok-manifest,
-# and mirrors the whole collection into ./demo/mirror with grok-pull.
+# mirrors the whole collection into ./demo/mirror with grok-pull, and checks
+# the mirror with grok-fsck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
-swift build -c release --product grok-manifest
-swift build -c release --product grok-pull
+# Every tool the demo runs is built here, so a machine that never built the
+# project gets them all.
+for tool in grok-manifest grok-pull grok-fsck; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"

@@ -58,4 +58,17 @@ import GrokKit
             """)
         #expect(verify.isEmpty, "\(verify)")
     }
+
+    /// The README's first command must work on a machine that never built
+    /// the project: every tool scripts/demo.sh runs from the build folder is
+    /// one it builds, and CI runs the demo from its clean clone.
+    @Test func demoBuildsEveryToolItRuns() throws {
+        let demo = try String(contentsOfFile: Tools.packageRoot + "/scripts/demo.sh", encoding: .utf8)
+        let run = Set(demo.split(whereSeparator: { " \n\"'".contains($0) }).filter { $0.hasPrefix("$bin/grok-") }.map { String($0.dropFirst(5)) })
+        #expect(run == Set(Self.tools), "the demo runs \(run.sorted())")
+        let built = try shell("cd '\(Tools.packageRoot)' && grep -E '^[^#]*swift build' scripts/demo.sh")
+        for tool in run { #expect(built.contains(tool), "scripts/demo.sh runs \(tool) without building it") }
+        let ci = try String(contentsOfFile: Tools.packageRoot + "/.ci/run", encoding: .utf8)
+        #expect(ci.split(separator: "\n").contains { $0.hasPrefix("scripts/demo.sh") }, ".ci/run does not run the demo")
+    }
 }
