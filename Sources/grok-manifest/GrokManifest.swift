@@ -24,6 +24,8 @@ struct GrokManifest: GrokTool {
     var checkExportOK = false
     @Flag(name: [.customShort("p"), .customLong("purge")], help: "Purge deleted git repositories from manifest")
     var purge = false
+    @Flag(name: .customLong("force-purge"), help: "Drop vanished repositories even when that is all or more than 20% of the manifest")
+    var forcePurge = false
     @Flag(name: [.customShort("x"), .customLong("remove")], help: "Remove repositories passed as arguments from manifest")
     var remove = false
     @Flag(name: [.customShort("y"), .customLong("pretty")], help: "Pretty-print manifest (sort keys and add indentation)")
@@ -51,6 +53,7 @@ struct GrokManifest: GrokTool {
         cli.useNow = useNow
         cli.checkExportOK = checkExportOK
         cli.purge = purge
+        cli.forcePurge = forcePurge
         cli.remove = remove
         cli.pretty = pretty
         cli.ignorePaths = ignorePaths

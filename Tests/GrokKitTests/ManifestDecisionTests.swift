@@ -16,6 +16,10 @@ import Testing
         manifest["/a.git"] = ManifestEntry()
         manifest["/b.git"] = ManifestEntry()
         #expect(ManifestTargets.vanished(in: manifest, found: ["/a.git", "/c.git"]) == ["/b.git"])
+        manifest["/sub/c.git"] = ManifestEntry()
+        manifest["/subway.git"] = ManifestEntry()
+        // Below a directory the walk could not read, nothing counts as gone.
+        #expect(ManifestTargets.vanished(in: manifest, found: ["/a.git"], unreadable: ["/sub"]) == ["/b.git", "/subway.git"])
     }
 
     @Test func referenceForPlainAlternates() {

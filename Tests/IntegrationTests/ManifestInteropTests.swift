@@ -171,7 +171,13 @@ import GrokKit
             pretty = yes
             ignore = */odd
             """)
+        // A file that is neither gzip nor JSON is some other file: never
+        // replaced (issue 14; the reference overwrites it). A torn JSON
+        // manifest is regenerated, as the reference does.
         dir.write("origin/manifest.js.gz", "this is not gzip or json")
+        #expect(try runOurs(["--cfgfile", conf]).status == 2)
+        #expect(FileSystem.readString(top + "/manifest.js.gz") == "this is not gzip or json")
+        dir.write("origin/manifest.js.gz", "{\"/pub/project1/repo1.git\": {\"fin")
         let run = try runOurs(["--cfgfile", conf])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("Unable to parse"))

@@ -162,8 +162,8 @@ public struct FsckRun: Sendable {
         guard !missing.isEmpty else { return manifest }
         // A tree that vanished wholesale is an unmounted or broken disk, not
         // a mass deletion: keep the manifest and the status as they are.
-        if missing.count > 1 && missing.count * 2 > manifest.count {
-            logger.critical("\(missing.count) of \(manifest.count) repositories in \(core.manifest) are missing under \(core.toplevel); not removing them (is the filesystem mounted?)")
+        if let why = RemovalProtection.standard.refusal(removing: missing.count, of: manifest.count) {
+            logger.critical("\(missing.count) of \(manifest.count) repositories in \(core.manifest) are missing under \(core.toplevel); not removing them, since \(why) (is the filesystem mounted?)")
             return manifest
         }
         for gitdir in missing.sorted() {

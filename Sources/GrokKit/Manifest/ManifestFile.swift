@@ -1,12 +1,20 @@
 /// A manifest on disk: how it is read, and how it is replaced atomically.
 public struct ManifestFile: Sendable {
-    public enum ReadError: Error, CustomStringConvertible {
+    /// JSON's insignificant whitespace: space, tab, LF, CR.
+    private static let jsonWhitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+
+    public enum ReadError: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
         case undecodable(path: String, reason: String)
+        /// Neither gzip nor JSON text starting with `{`: some other file
+        /// (a config, a script) that no tool may replace.
+        case notAManifest(path: String)
         public var description: String {
             switch self {
             case .unreadable(let path, let reason): return "cannot read manifest \(path): \(reason)"
             case .undecodable(let path, let reason): return "cannot parse manifest \(path): \(reason)"
+            case .notAManifest(let path):
+                return "\(path) is not a manifest (neither gzip nor a JSON object)"
             }
         }
     }
@@ -35,8 +43,21 @@ public struct ManifestFile: Sendable {
         return try Self.decode(raw, source: path)
     }
 
+    /// The manifest a read-modify-write starts from: an unparseable one
+    /// (a torn copy from another tool) is started afresh, since the caller
+    /// rewrites it whole; a file that is not a manifest, or cannot be read,
+    /// is an error, so it is never replaced.
+    public func readForRewrite() throws(ReadError) -> Manifest {
+        do { return try read() } catch {
+            guard case .undecodable = error else { throw error }
+            return Manifest()
+        }
+    }
+
     /// Decodes manifest bytes from `source` (a path or URL, for messages),
-    /// gunzipping them when they carry the gzip magic.
+    /// gunzipping them when they carry the gzip magic. Content whose first
+    /// non-blank byte is not `{` is `.notAManifest`, so a mistyped `-m`
+    /// never has its file replaced; blank content is `.undecodable`.
     public static func decode(_ raw: [UInt8], source: String, sizeLimit: Int = 1 << 30) throws(ReadError) -> Manifest {
         var bytes = raw
         if Gzip.looksCompressed(raw) {
@@ -44,6 +65,10 @@ public struct ManifestFile: Sendable {
                 throw .undecodable(path: source, reason: error.description)
             }
         }
+        guard let first = bytes.first(where: { !Self.jsonWhitespace.contains($0) }) else {
+            throw .undecodable(path: source, reason: "no JSON content")
+        }
+        guard first == UInt8(ascii: "{") else { throw .notAManifest(path: source) }
         do { return try Manifest.decode(bytes) } catch {
             throw .undecodable(path: source, reason: error.description)
         }

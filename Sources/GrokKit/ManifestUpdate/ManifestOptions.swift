@@ -8,6 +8,8 @@ public struct ManifestOptions: Sendable {
     public var useNow = false
     public var checkExportOK = false
     public var purge = false
+    /// `--force-purge`: drop vanished entries even beyond `RemovalProtection`.
+    public var forcePurge = false
     public var remove = false
     public var pretty = false
     public var ignorePaths: [Glob] = []
@@ -35,6 +37,7 @@ public struct ManifestOptions: Sendable {
         public var useNow = false
         public var checkExportOK = false
         public var purge = false
+        public var forcePurge = false
         public var remove = false
         public var pretty = false
         public var ignorePaths: [String] = []
@@ -84,12 +87,18 @@ public struct ManifestOptions: Sendable {
         guard let toplevel, !toplevel.isEmpty else { throw .usage("You must provide the toplevel path (-t or --cfgfile)") }
         if cli.waitForManifest && cli.paths.isEmpty { throw .usage("--wait-for-manifest only makes sense when paths are passed") }
         if cli.remove && cli.paths.isEmpty { throw .usage("--remove needs the paths to remove") }
+        // A missing toplevel (an unmounted disk, a typo) must not read as an
+        // origin without repositories.
+        guard FileSystem.isDirectory(toplevel) else {
+            throw .usage("toplevel \(toplevel) does not exist or is not a directory; manifest \(manifestPath) left untouched")
+        }
         var options = ManifestOptions(manifestPath: PathUtilities.absolute(manifestPath), toplevel: PathUtilities.realpath(toplevel))
         options.logFile = logFile
         options.debug = debug
         options.useNow = cli.useNow
         options.checkExportOK = cli.checkExportOK || settings.checkExportOK
         options.purge = cli.purge
+        options.forcePurge = cli.forcePurge
         options.remove = cli.remove
         options.pretty = cli.pretty || settings.pretty
         options.ignorePaths = cli.ignorePaths.isEmpty ? settings.ignore : cli.ignorePaths.map(Glob.init)

@@ -16,8 +16,11 @@ public enum ManifestTargets {
         return "/" + PathUtilities.relative(path, to: toplevel)
     }
 
-    /// Entries a full walk drops: those whose repository it did not find.
-    public static func vanished(in manifest: Manifest, found: Set<String>) -> Set<String> {
-        Set(manifest.gitdirs.filter { !found.contains($0) })
+    /// Entries a full walk drops: those whose repository it did not find,
+    /// except those at or below a directory (gitdir form) it could not read.
+    public static func vanished(in manifest: Manifest, found: Set<String>, unreadable: [String] = []) -> Set<String> {
+        Set(manifest.gitdirs.filter { gitdir in
+            !found.contains(gitdir) && !unreadable.contains { gitdir == $0 || gitdir.hasPrefix($0 + "/") }
+        })
     }
 }

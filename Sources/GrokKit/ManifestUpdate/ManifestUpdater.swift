@@ -17,7 +17,7 @@ public struct ManifestUpdater: Sendable {
         self.concurrency = concurrency ?? max(2, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    public enum ExitStatus: Int32, Sendable {
+    public enum ExitStatus: Int32, Sendable, Error {
         case success = 0
         case failure = 1
         case usage = 2
@@ -33,52 +33,27 @@ public struct ManifestUpdater: Sendable {
 
     private struct RepoReadOutcome: Sendable {
         let index: Int
-        let info: RepoInfo?
+        let outcome: RepoInfoReader.Outcome?
         let error: String?
     }
 
     public func run() async -> ExitStatus {
         let started = ContinuousClock.now
-        let toplevel = options.toplevel
         let manifestFile = ManifestFile(path: options.manifestPath)
         async let inheritedOwner = RepoInfoReader.loadInheritedOwner(git: git)
 
         let manifestDirectory = PathUtilities.dirname(manifestFile.path)
         if !FileSystem.isDirectory(manifestDirectory) { _ = FileSystem.makeDirectories(manifestDirectory) }
         var lock: FileLock
-        do { lock = try FileLock.acquire(for: manifestFile.path) } catch {
+        do { lock = try await lockManifest(manifestFile) } catch {
             logger.critical("\(error.description)")
             return .failure
         }
         defer { lock.release() }
-
-        if options.waitForManifest {
-            while !manifestFile.exists {
-                logger.info(" manifest: manifest does not exist yet, waiting ...")
-                lock.release()
-                try? await Task.sleep(for: .seconds(1))
-                do { lock = try FileLock.acquire(for: manifestFile.path) } catch {
-                    logger.critical("\(error.description)")
-                    return .failure
-                }
-            }
-        }
-
         var manifest: Manifest
-        do {
-            if !manifestFile.exists { logger.info(" manifest: no local manifest, assuming initial run") }
-            logger.debug("Reading \(manifestFile.path)")
-            manifest = try manifestFile.read()
-            logger.debug("Manifest contains \(manifest.count) entries")
-        } catch let error {
-            switch error {
-            case .undecodable:
-                logger.critical("Unable to parse \(manifestFile.path), will regenerate (\(error.description))")
-                manifest = Manifest()
-            case .unreadable:
-                logger.critical("\(error.description)")
-                return .failure
-            }
+        switch readManifest(manifestFile) {
+        case .success(let read): manifest = read
+        case .failure(let status): return status
         }
         let useNow = options.useNow && !manifest.isEmpty
 
@@ -87,84 +62,185 @@ public struct ManifestUpdater: Sendable {
             return write(manifest, to: manifestFile) ? .success : .failure
         }
 
-        var candidates: [Candidate] = []
-        var foundByWalk: Set<String>? = nil
-        if ManifestTargets.needsFullWalk(purge: options.purge, paths: options.paths, manifestIsEmpty: manifest.isEmpty) {
-            logger.info("   search: finding all repos in \(toplevel)")
-            let walker = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true)
-            for fullpath in walker.findAll(under: toplevel) {
-                guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: toplevel) else { continue }
-                candidates.append(FileSystem.isSymlink(fullpath) ? .symlink(path: fullpath, gitdir: gitdir) : .repository(fullpath: fullpath, gitdir: gitdir))
-            }
-            let found = Set(candidates.map(\.gitdir))
-            foundByWalk = found
-            for gitdir in ManifestTargets.vanished(in: manifest, found: found).sorted() {
-                logger.info(" manifest: purged \(gitdir) (gone)")
-            }
-            manifest.remove(ManifestTargets.vanished(in: manifest, found: found))
-        }
-        if !manifest.isEmpty && !options.paths.isEmpty {
-            do { candidates += try classify(options.paths, toplevel: toplevel, excluding: Set(candidates.map(\.gitdir))) } catch {
-                logger.critical("\(error.message)")
-                logger.critical("Manifest \(manifestFile.path) left untouched.")
-                return .failure
-            }
-        }
-
-        if options.checkExportOK {
-            candidates = candidates.filter { candidate in
-                let path = candidate.path
-                if FileSystem.exists(path + "/" + MarkerFile.exportOK) { return true }
-                if manifest.contains(candidate.gitdir) {
-                    logger.info(" manifest: removed \(candidate.gitdir) (no longer exported)")
-                    manifest[candidate.gitdir] = nil
-                }
-                return false
-            }
-        }
-
-        let repositories = candidates.compactMap { candidate -> (String, String)? in
-            if case .repository(let fullpath, let gitdir) = candidate { return (fullpath, gitdir) }
-            return nil
-        }
-        let reader = RepoInfoReader(git: git, inheritedOwner: await inheritedOwner)
-        logger.debug("Reading \(repositories.count) repositories, \(concurrency) at a time")
-        let infos: [RepoInfo?]
-        do {
-            infos = try await readAll(repositories, manifest: manifest, reader: reader, useNow: useNow)
-        } catch {
+        let targets: Targets
+        do { targets = try select(in: &manifest) } catch {
             logger.critical("\(error.message)")
             logger.critical("Manifest \(manifestFile.path) left untouched.")
             return .failure
         }
-        var updated: [(fullpath: String, gitdir: String)] = []
-        for ((fullpath, gitdir), info) in zip(repositories, infos) {
-            guard let info else {
-                logger.info(" manifest: ignored \(gitdir) (no heads)")
-                continue
-            }
-            if manifest[gitdir]?.fingerprint != info.fingerprint { updated.append((fullpath, gitdir)) }
-            await fold(info, fullpath: fullpath, gitdir: gitdir, into: &manifest)
+        let read: (updated: [(fullpath: String, gitdir: String)], invalid: Bool)
+        do { read = try await readAndFold(targets.repositories, into: &manifest, useNow: useNow, owner: await inheritedOwner) } catch {
+            logger.critical("\(error.message)")
+            logger.critical("Manifest \(manifestFile.path) left untouched.")
+            return .failure
         }
-
-        let symlinks = candidates.compactMap { candidate -> (String, String)? in
-            if case .symlink(let path, let gitdir) = candidate { return (path, gitdir) }
-            return nil
-        }
-        if let foundByWalk { pruneSymlinks(in: &manifest, keeping: foundByWalk) }
-        for (path, gitdir) in symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
+        if let foundByWalk = targets.foundByWalk { pruneSymlinks(in: &manifest, keeping: foundByWalk) }
+        for (path, gitdir) in targets.symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
 
         guard write(manifest, to: manifestFile) else { return .failure }
         lock.release()
-        if options.fetchObjstore { await fetchIntoObjectStores(updated) }
+        if options.fetchObjstore { await fetchIntoObjectStores(read.updated) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if candidates.count > 1 {
-            logger.info("Updated \(candidates.count) records in \(Int(seconds))s")
+        if targets.count > 1 {
+            logger.info("Updated \(targets.count) records in \(Int(seconds))s")
         } else {
             logger.info("Done in \(String(format2: seconds))s")
         }
-        return .success
+        return targets.unreadable.isEmpty && !read.invalid ? .success : .failure
+    }
+
+    /// What one run reads and records: repositories, symlinks, and what
+    /// the walk (if any) found and could not read.
+    private struct Targets {
+        var repositories: [(fullpath: String, gitdir: String)] = []
+        var symlinks: [(path: String, gitdir: String)] = []
+        var foundByWalk: Set<String>? = nil
+        var unreadable: [String] = []
+        var count: Int { repositories.count + symlinks.count }
+    }
+
+    /// Takes the manifest's lock; with `--wait-for-manifest`, waits (without
+    /// holding it) until the manifest exists.
+    private func lockManifest(_ file: ManifestFile) async throws(FileLock.Error) -> FileLock {
+        var lock = try FileLock.acquire(for: file.path)
+        while options.waitForManifest && !file.exists {
+            logger.info(" manifest: manifest does not exist yet, waiting ...")
+            lock.release()
+            try? await Task.sleep(for: .seconds(1))
+            lock = try FileLock.acquire(for: file.path)
+        }
+        return lock
+    }
+
+    /// The manifest to update: a missing or unparseable one is regenerated,
+    /// a file that is not a manifest at all is never replaced (exit 2).
+    private func readManifest(_ file: ManifestFile) -> Result<Manifest, ExitStatus> {
+        if !file.exists { logger.info(" manifest: no local manifest, assuming initial run") }
+        logger.debug("Reading \(file.path)")
+        do {
+            let manifest = try file.read()
+            logger.debug("Manifest contains \(manifest.count) entries")
+            return .success(manifest)
+        } catch let error {
+            switch error {
+            case .undecodable:
+                logger.critical("Unable to parse \(file.path), will regenerate (\(error.description))")
+                return .success(Manifest())
+            case .notAManifest:
+                logger.critical("\(error.description); left untouched. Check -m/--manifest and [core] manifest.")
+                return .failure(.usage)
+            case .unreadable:
+                logger.critical("\(error.description)")
+                return .failure(.failure)
+            }
+        }
+    }
+
+    /// The repositories and symlinks this run looks at: a full walk (which
+    /// drops vanished entries, within `RemovalProtection`) and/or the given
+    /// paths; entries whose repository was replaced by a symlink become
+    /// symlinks; `-c` leaves out what is not exported.
+    private func select(in manifest: inout Manifest) throws(Failure) -> Targets {
+        var targets = Targets()
+        var candidates: [Candidate] = []
+        if ManifestTargets.needsFullWalk(purge: options.purge, paths: options.paths, manifestIsEmpty: manifest.isEmpty) {
+            let walk = try walkToplevel(dropping: &manifest)
+            candidates = walk.candidates
+            targets.foundByWalk = Set(candidates.map(\.gitdir))
+            targets.unreadable = walk.unreadable
+        }
+        if !manifest.isEmpty && !options.paths.isEmpty {
+            candidates += try classify(options.paths, toplevel: options.toplevel, excluding: Set(candidates.map(\.gitdir)))
+        }
+        candidates += replacedBySymlinks(in: manifest, excluding: Set(candidates.map(\.gitdir)))
+        if options.checkExportOK { candidates = exported(candidates, in: &manifest) }
+        for candidate in candidates {
+            switch candidate {
+            case .repository(let fullpath, let gitdir): targets.repositories.append((fullpath, gitdir))
+            case .symlink(let path, let gitdir):
+                if manifest.contains(gitdir) {
+                    logger.info(" manifest: \(gitdir) is now a symlink, no longer a repository of its own")
+                    manifest[gitdir] = nil
+                }
+                targets.symlinks.append((path, gitdir))
+            }
+        }
+        return targets
+    }
+
+    /// Walks toplevel and drops the entries whose repository is gone,
+    /// unless that is more than `RemovalProtection` allows (an unmounted or
+    /// unreadable tree) and `--force-purge` was not given. Entries below a
+    /// directory the walk could not read are kept.
+    private func walkToplevel(dropping manifest: inout Manifest) throws(Failure) -> (candidates: [Candidate], unreadable: [String]) {
+        let toplevel = options.toplevel
+        logger.info("   search: finding all repos in \(toplevel)")
+        let walk = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true).walk(under: toplevel)
+        var candidates: [Candidate] = []
+        for fullpath in walk.found {
+            guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: toplevel) else { continue }
+            candidates.append(FileSystem.isSymlink(fullpath) ? .symlink(path: fullpath, gitdir: gitdir) : .repository(fullpath: fullpath, gitdir: gitdir))
+        }
+        for directory in walk.unreadable { logger.error("Cannot read \(directory) (\(FileSystem.errorDescription(walk.errors[directory] ?? EACCES))); keeping its entries") }
+        let unreadable = walk.unreadable.compactMap { ManifestTargets.gitdir(of: $0, toplevel: toplevel) }
+        let vanished = ManifestTargets.vanished(in: manifest, found: Set(candidates.map(\.gitdir)), unreadable: unreadable)
+        if !options.forcePurge, let why = RemovalProtection.standard.refusal(removing: vanished.count, of: manifest.count) {
+            throw Failure(message: "Refusing to drop repositories gone from \(toplevel): \(why). Is the filesystem mounted? "
+                          + "If they were deleted on purpose, run again with --force-purge.")
+        }
+        for gitdir in vanished.sorted() { logger.info(" manifest: purged \(gitdir) (gone)") }
+        manifest.remove(vanished)
+        return (candidates, walk.unreadable)
+    }
+
+    /// Entries recorded as repositories whose path is now a symlink (a
+    /// repository replaced by a link to another): they are recorded as
+    /// symlinks instead, in every mode, so replicas stop fetching them.
+    private func replacedBySymlinks(in manifest: Manifest, excluding known: Set<String>) -> [Candidate] {
+        manifest.gitdirs.compactMap { gitdir in
+            guard !known.contains(gitdir), RemoteEntryValidator.isCleanGitdir(gitdir), FileSystem.isSymlink(options.toplevel + gitdir) else { return nil }
+            return .symlink(path: options.toplevel + gitdir, gitdir: gitdir)
+        }
+    }
+
+    /// `-c`: candidates without git-daemon-export-ok are left out, and
+    /// removed from the manifest if they were in it.
+    private func exported(_ candidates: [Candidate], in manifest: inout Manifest) -> [Candidate] {
+        candidates.filter { candidate in
+            if FileSystem.exists(candidate.path + "/" + MarkerFile.exportOK) { return true }
+            if manifest.contains(candidate.gitdir) {
+                logger.info(" manifest: removed \(candidate.gitdir) (no longer exported)")
+                manifest[candidate.gitdir] = nil
+            }
+            return false
+        }
+    }
+
+    /// Reads every repository and folds what it found into the manifest.
+    /// Returns the repositories whose fingerprint changed, and whether any
+    /// was one git would not open (left out, an existing entry kept as it was).
+    private func readAndFold(_ repositories: [(fullpath: String, gitdir: String)], into manifest: inout Manifest, useNow: Bool,
+                             owner: String?) async throws(Failure) -> (updated: [(fullpath: String, gitdir: String)], invalid: Bool) {
+        let reader = RepoInfoReader(git: git, inheritedOwner: owner)
+        logger.debug("Reading \(repositories.count) repositories, \(concurrency) at a time")
+        let outcomes = try await readAll(repositories.map { ($0.fullpath, $0.gitdir) }, manifest: manifest, reader: reader, useNow: useNow)
+        var updated: [(fullpath: String, gitdir: String)] = []
+        var invalid = false
+        for ((fullpath, gitdir), outcome) in zip(repositories, outcomes) {
+            switch outcome {
+            case .info(let info):
+                if manifest[gitdir]?.fingerprint != info.fingerprint { updated.append((fullpath, gitdir)) }
+                await fold(info, fullpath: fullpath, gitdir: gitdir, into: &manifest)
+            case .notARepository(let problem):
+                invalid = true
+                let kept = manifest.contains(gitdir) ? "; its manifest entry is kept as it was" : ""
+                logger.critical(" manifest: \(gitdir) is not a repository git would open (\(problem)), not published\(kept)")
+            case .noRefs, nil:
+                logger.info(" manifest: ignored \(gitdir) (no heads)")
+            }
+        }
+        return (updated, invalid)
     }
 
     // MARK: Steps
@@ -208,10 +284,11 @@ public struct ManifestUpdater: Sendable {
 
     /// Reads every repository, at most `concurrency` at a time, returning
     /// results in input order.
-    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader, useNow: Bool) async throws(Failure) -> [RepoInfo?] {
+    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader,
+                         useNow: Bool) async throws(Failure) -> [RepoInfoReader.Outcome?] {
         let now = Int(time(nil))
         let ignoreRefs = options.ignoreRefs
-        var results = [RepoInfo?](repeating: nil, count: repositories.count)
+        var results = [RepoInfoReader.Outcome?](repeating: nil, count: repositories.count)
         var firstError: String? = nil
         let total = repositories.count
         await withTaskGroup(of: RepoReadOutcome.self) { group in
@@ -224,10 +301,10 @@ public struct ManifestUpdater: Sendable {
                 let previous = manifest[gitdir].map { RepoInfoReader.Previous(fingerprint: $0.fingerprint, modified: $0.modified) }
                 group.addTask {
                     do {
-                        let info = try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)
-                        return RepoReadOutcome(index: index, info: info, error: nil)
+                        let outcome = try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)
+                        return RepoReadOutcome(index: index, outcome: outcome, error: nil)
                     } catch {
-                        return RepoReadOutcome(index: index, info: nil, error: "\(fullpath): \(error)")
+                        return RepoReadOutcome(index: index, outcome: nil, error: "\(fullpath): \(error)")
                     }
                 }
             }
@@ -236,7 +313,7 @@ public struct ManifestUpdater: Sendable {
             for await outcome in group {
                 done += 1
                 if total >= 100 { ProgressLine.shared.update("grok-manifest: \(done)/\(total) repositories") }
-                results[outcome.index] = outcome.info
+                results[outcome.index] = outcome.outcome
                 if firstError == nil { firstError = outcome.error }
                 launch()
             }

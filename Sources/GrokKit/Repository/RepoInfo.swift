@@ -56,11 +56,23 @@ public struct RepoInfoReader: Sendable {
         }
     }
 
-    /// nil when the repository has no fingerprint (no refs, or refs git
-    /// refuses to list).
-    public func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int) async throws(GitError) -> RepoInfo? {
+    /// What reading one repository found.
+    public enum Outcome: Sendable, Equatable {
+        case info(RepoInfo)
+        /// No fingerprint: no refs, or refs git refuses to list.
+        case noRefs
+        /// Git would not open it as a repository (see `RepositoryValidity`).
+        case notARepository(String)
+    }
+
+    public func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int) async throws(GitError) -> Outcome {
+        let head = Self.head(of: fullpath)
+        if let problem = RepositoryValidity.headProblem(fullpath + "/HEAD", content: head) { return .notARepository(problem) }
+        let configBytes = FileSystem.read(fullpath + "/config", limit: 1 << 22)
+        let config = configBytes.flatMap(GitConfigFile.init)
+        if let problem = config.flatMap(RepositoryValidity.formatProblem) { return .notARepository(problem) }
         let (fingerprint, _) = try await FingerprintReader(git: git).fingerprint(gitDir: fullpath, ignoring: ignoreRefs)
-        guard let value = fingerprint.value else { return nil }
+        guard let value = fingerprint.value else { return .noRefs }
         recordFingerprint(value, in: fullpath)
         let modified: Int
         if useNow {
@@ -72,15 +84,15 @@ public struct RepoInfoReader: Sendable {
             modified = try await newestCommitTime(fullpath: fullpath) ?? now
         }
         let borrowed = Alternates.borrowedRepository(of: fullpath)
-        return RepoInfo(
+        return .info(RepoInfo(
             fingerprint: value,
             modified: modified,
-            head: Self.head(of: fullpath),
+            head: head,
             description: Self.description(of: fullpath),
-            owner: try await owner(of: fullpath),
+            owner: try await owner(of: fullpath, configBytes: configBytes, config: config),
             forkgroup: Alternates.forkgroup(ofBorrowed: borrowed),
             borrowed: borrowed
-        )
+        ))
     }
 
     /// Keeps `grokmirror.fingerprint` current, rewriting it only on change.
@@ -111,9 +123,17 @@ public struct RepoInfoReader: Sendable {
         return text
     }
 
+    /// `gitweb.owner` of the repository at `fullpath`.
     public func owner(of fullpath: String) async throws(GitError) -> String? {
-        guard let bytes = FileSystem.read(fullpath + "/config", limit: 1 << 22) else { return inheritedOwner }
-        if let parsed = GitConfigFile(bytes) {
+        let bytes = FileSystem.read(fullpath + "/config", limit: 1 << 22)
+        return try await owner(of: fullpath, configBytes: bytes, config: bytes.flatMap(GitConfigFile.init))
+    }
+
+    /// `gitweb.owner`, from the config file as read (`configBytes`) and
+    /// parsed (`config`); git is asked only when the file is beyond our parser.
+    func owner(of fullpath: String, configBytes: [UInt8]?, config: GitConfigFile?) async throws(GitError) -> String? {
+        guard configBytes != nil else { return inheritedOwner }
+        if let parsed = config {
             guard let entry = parsed.gitwebOwner else { return inheritedOwner }
             return entry.value
         }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Finds every repository under a directory the way grokmirror's tree walk
 /// does: directories (and symlinks to directories) that are bare repos are
 /// reported and not descended into; a directory whose full path matches an
@@ -13,11 +15,27 @@ public struct RepositoryWalker: Sendable {
     }
 
     /// Full paths, as found (not resolved), sorted for a stable order.
-    public func findAll(under toplevel: String) -> [String] {
+    public func findAll(under toplevel: String) -> [String] { walk(under: toplevel).found }
+
+    /// What one walk saw: repositories, and the directories it could not
+    /// list (toplevel itself included), with their errno, so a caller can
+    /// tell "gone" from "not seen".
+    public struct Walk: Sendable {
+        public var found: [String] = []
+        public var unreadable: [String] = []
+        public var errors: [String: Int32] = [:]
+    }
+
+    public func walk(under toplevel: String) -> Walk {
+        var result = Walk()
         var found: [String] = []
         var pending = [toplevel]
         while let directory = pending.popLast() {
-            guard let names = FileSystem.listDirectory(directory) else { continue }
+            guard let names = FileSystem.listDirectory(directory) else {
+                result.unreadable.append(directory)
+                result.errors[directory] = errno
+                continue
+            }
             for name in names {
                 let path = directory == "/" ? "/" + name : directory + "/" + name
                 let kind = FileSystem.kind(path)
@@ -30,6 +48,8 @@ public struct RepositoryWalker: Sendable {
                 if kind == .directory { pending.append(path) }
             }
         }
-        return found.sorted()
+        result.found = found.sorted()
+        result.unreadable.sort()
+        return result
     }
 }
