@@ -14,4 +14,17 @@ public enum ProjectsList {
         }
         return text
     }
+
+    /// Whether `bytes` can be a projects list some tool wrote: UTF-8 text,
+    /// one relative path per line, no line that an INI file, a script or a
+    /// comment would start with. Anything else is another file (a config
+    /// named by mistake), which grok-pull must not replace.
+    public static func looksLikeOne(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return false }
+        for line in text.unicodeScalars.split(separator: "\n") {
+            guard let first = line.first else { continue }
+            if "/[#;! \t".unicodeScalars.contains(first) || line.contains(where: { $0.value < 0x20 && $0 != "\r" }) { return false }
+        }
+        return true
+    }
 }

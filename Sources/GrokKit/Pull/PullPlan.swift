@@ -97,6 +97,8 @@ public enum PullPlan {
         /// Gitdirs the origin lists but we do not mirror this run for a
         /// reason other than include/exclude: never purge those.
         public var protected: Set<String> = []
+        /// Symlinks left out because they collide with a listed repository.
+        public var droppedSymlinks: [String] = []
     }
 
     /// Keeps the entries matching include and not exclude that are valid
@@ -118,7 +120,42 @@ public enum PullPlan {
             }
             culled.entries.append((gitdir, entry))
         }
+        dropCollidingSymlinks(&culled, listed: remote.gitdirs)
         return culled
+    }
+
+    /// A symlink may not stand where a listed repository is, above one
+    /// (creating it would send that repository's clone through the link) or
+    /// inside one: such symlinks are dropped from their entries and reported.
+    static func dropCollidingSymlinks(_ culled: inout Culled, listed: [String]) {
+        let repositories = Set(listed)
+        var ancestors = Set<String>()
+        for gitdir in listed {
+            var path = Substring(gitdir)
+            while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                path = path[..<slash]
+                guard ancestors.insert(String(path)).inserted else { break }
+            }
+        }
+        func collides(_ link: String) -> String? {
+            if repositories.contains(link) { return "it is also listed as a repository" }
+            if ancestors.contains(link) { return "listed repositories lie below it" }
+            var path = Substring(link)
+            while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                path = path[..<slash]
+                if repositories.contains(String(path)) { return "it lies inside the listed repository \(path)" }
+            }
+            return nil
+        }
+        for index in culled.entries.indices where !culled.entries[index].entry.symlinks.isEmpty {
+            let (gitdir, entry) = culled.entries[index]
+            let kept = entry.symlinks.filter { link in
+                guard let why = collides(link) else { return true }
+                culled.droppedSymlinks.append("symlink \(link) of \(gitdir) ignored: \(why)")
+                return false
+            }
+            if kept.count != entry.symlinks.count { culled.entries[index].entry.symlinks = kept }
+        }
     }
 
     /// grokmirror's per-repository decision.

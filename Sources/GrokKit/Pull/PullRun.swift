@@ -89,13 +89,18 @@ public struct PullRun: Sendable {
 
         logger.debug("Remote manifest has \(remote.count) entries")
         let local: Manifest
-        do { local = try manifestFile.read() } catch {
+        do { local = try manifestFile.read() } catch let error {
+            if case .notAManifest = error {
+                logger.critical("\(error.description): refusing to mirror into it; check [core] manifest. Nothing was changed.")
+                return .unusable
+            }
             logger.critical("Local manifest unreadable (\(error.description)); treating every repository as unknown")
             local = Manifest()
         }
         let culled = PullPlan.cull(remote, include: settings.include, exclude: settings.exclude, reserved: reserved)
         for rejection in culled.rejected { logger.error("\(rejection.description)") }
         for gitdir in culled.withoutFingerprint { logger.critical("Repo without fingerprint info (skipped): \(gitdir)") }
+        for message in culled.droppedSymlinks { logger.error("\(message)") }
         logger.info(" manifest: \(culled.entries.count) relevant entries")
 
         logger.debug("Reading the state of \(culled.entries.count) repositories")
@@ -262,8 +267,12 @@ public struct PullRun: Sendable {
         do {
             let lock = try FileLock.acquire(for: file.path)
             defer { lock.release() }
-            var manifest = (try? file.read()) ?? Manifest()
-            for (gitdir, entry) in done { manifest[gitdir] = entry }
+            var manifest = try file.readForRewrite()
+            for (gitdir, entry) in done {
+                manifest[gitdir] = entry
+                // A repository the origin replaced by a symlink is no longer one of ours.
+                manifest.remove(Set(entry.symlinks))
+            }
             manifest.remove(Set(purged))
             try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false)
             logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
@@ -277,6 +286,10 @@ public struct PullRun: Sendable {
 
     private func writeProjectsList(_ manifest: Manifest) {
         guard let path = settings.projectsList else { return }
+        if let existing = FileSystem.read(path, limit: 1 << 30), !ProjectsList.looksLikeOne(existing) {
+            logger.error("Not replacing \(path): it does not look like a projects list (check [pull] projectslist)")
+            return
+        }
         let text = ProjectsList.render(manifest, trimTop: settings.projectsListTrimTop, includeSymlinks: settings.projectsListSymlinks)
         if AtomicFile.write(Array(text.utf8), to: path) {
             logger.info(" projlist: wrote \(path)")

@@ -219,27 +219,62 @@ public struct RepoJobRunner: Sendable {
         return ObjectCounts.measure(gitDir: repo.path).repackLevel() > .none
     }
 
-    /// Makes each listed symlink point at the repository: wrong links are
-    /// replaced, and a directory standing where a symlink belongs is removed.
+    /// Makes each listed symlink point at the repository, as far as
+    /// `SymlinkPlacement` allows; a repository it replaces is removed under
+    /// its own lock. Everything refused is reported.
     private func placeSymlinks(_ symlinks: [String], for repo: ContainedPath) {
         guard FileSystem.exists(repo.path) else { return }
         for symlinkGitdir in symlinks {
             do {
                 let link = try ContainedPath(toplevel: toplevel, gitdir: symlinkGitdir)
-                if FileSystem.isSymlink(link.path) {
-                    if PathUtilities.realpath(link.path) != PathUtilities.realpath(repo.path) { unlink(link.path) }
-                } else if FileSystem.exists(link.path) {
+                switch SymlinkPlacement.decide(existing(at: link.path, target: repo.path), protected: protection(of: symlinkGitdir),
+                                               lentFrom: isLentFrom(link.path)) {
+                case .keep: continue
+                case .refuse(let why):
+                    logger.error("Not replacing \(link.path) with a symlink to \(repo.path): \(why)")
+                    continue
+                case .replaceRepository:
+                    guard let lock = try FileLock.tryAcquire(for: link.path) else {
+                        logger.info("    defer: symlink \(symlinkGitdir) (the repository there is locked)")
+                        continue
+                    }
+                    defer { lock.release() }
                     logger.warning("Deleted repo \(link.path), because it is now a symlink to \(repo.path)")
                     try link.remove()
+                case .link:
+                    if FileSystem.kind(link.path) == .directory { rmdir(link.path) } else if FileSystem.isSymlink(link.path) { unlink(link.path) }
                 }
-                if !FileSystem.isSymlink(link.path) {
-                    logger.info("  symlink: \(symlinkGitdir) -> \(repo.path.dropFirst(toplevel.count))")
-                    try link.createParents()
-                    symlink(repo.path, link.path)
-                }
+                logger.info("  symlink: \(symlinkGitdir) -> \(repo.path.dropFirst(toplevel.count))")
+                try link.createParents()
+                symlink(repo.path, link.path)
             } catch {
-                logger.error("\(error.description)")
+                logger.error("\(error)")
             }
         }
+    }
+
+    private func existing(at path: String, target: String) -> SymlinkPlacement.Existing {
+        switch FileSystem.kind(path) {
+        case .symlink: return .symlink(pointsAtTarget: PathUtilities.realpath(path) == PathUtilities.realpath(target))
+        case .directory:
+            if FileSystem.listDirectory(path)?.isEmpty == true { return .emptyDirectory }
+            return BareRepository.isBare(path) && !BareRepository.isObjectStore(path) ? .bareRepository : .other
+        case .missing: return .missing
+        default: return .other
+        }
+    }
+
+    private func protection(of gitdir: String) -> String? {
+        if settings.noPurge.anyMatches(gitdir) { return "matches nopurge" }
+        if settings.ffOnly.anyMatches(gitdir) { return "is ffonly" }
+        return nil
+    }
+
+    /// Whether a repository at `path` lends objects to others (a walk of
+    /// the tree, paid only when a repository stands where a link belongs).
+    private func isLentFrom(_ path: String) -> Bool {
+        guard FileSystem.kind(path) == .directory, BareRepository.isBare(path) else { return false }
+        let lender = PathUtilities.realpath(path)
+        return !(BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)[lender] ?? []).isEmpty
     }
 }

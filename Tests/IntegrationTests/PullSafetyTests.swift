@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+import GrokKit
+
+/// grok-pull replaces a repository by a symlink only when the origin did
+/// and nothing else is lost, and never overwrites a local manifest or a
+/// projects.list that is some other file.
+@Suite(.serialized) struct PullSafetyTests {
+    @Test func aRepositoryTheOriginReplacedBySymlinkBecomesOne() throws {
+        let fixture = try PullFixture(repos: 4)
+        #expect(try fixture.runPull().status == 0)
+        let a = "/pub/project1/repo1.git", b = "/pub/project2/repo2.git"
+        #expect(FileSystem.kind(fixture.mirror + b) == .directory)
+        try shell("rm -rf '\(fixture.origin + b)' && ln -s ../project1/repo1.git '\(fixture.origin + b)'")
+        try fixture.regenerateOriginManifest()
+        let run = try fixture.runPull()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileSystem.isSymlink(fixture.mirror + b))
+        #expect(PathUtilities.realpath(fixture.mirror + b) == fixture.mirror + a)
+        try fixture.expectMirrorEqualsOrigin()
+        for gitdir in fixture.originRepos { try shell("git --git-dir='\(fixture.mirror + gitdir)' fsck --no-progress 2>&1") }
+        let local = try loadManifest(fixture.mirror + "/manifest.js.gz")
+        #expect(!local.contains(b), "the replaced repository is no longer a local entry")
+        #expect(local[a]?.symlinks.contains(b) == true)
+    }
+
+    @Test func aSymlinkEntryNeverDeletesADirectoryOfRepositories() throws {
+        let fixture = try PullFixture(repos: 4)
+        // Repositories only this mirror has, in a directory of their own.
+        try shell("mkdir -p '\(fixture.mirror)/pub/local' && for i in 1 2 3; do git init -q --bare '\(fixture.mirror)/pub/local/r'$i.git; done")
+        #expect(try fixture.runPull().status == 0)
+        let manifestPath = fixture.origin + "/manifest.js.gz"
+        var manifest = try loadManifest(manifestPath)
+        var entry = try #require(manifest["/pub/project1/repo1.git"])
+        entry.symlinks += ["/pub/local", "/pub/project2", "/pub/project3/repo3.git"]
+        manifest["/pub/project1/repo1.git"] = entry
+        try ManifestFile(path: manifestPath).write(manifest, pretty: false)
+        try fixture.touchOriginManifest()
+        let before = try shell("cd '\(fixture.mirror)' && find pub/local pub/project2 pub/project3 -printf '%p %s\\n' | sort")
+        let run = try fixture.runPull(["-n"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("Not replacing \(fixture.mirror)/pub/local with a symlink"), "\(run.stderr)")
+        #expect(run.stderr.contains("symlink /pub/project2 of /pub/project1/repo1.git ignored: listed repositories lie below it"))
+        #expect(run.stderr.contains("symlink /pub/project3/repo3.git of /pub/project1/repo1.git ignored: it is also listed as a repository"))
+        #expect(try shell("cd '\(fixture.mirror)' && find pub/local pub/project2 pub/project3 -printf '%p %s\\n' | sort") == before)
+        try fixture.expectMirrorEqualsOrigin()
+    }
+
+    @Test func aLocalManifestOrProjectsListThatIsAnotherFileIsNeverReplaced() throws {
+        let fixture = try PullFixture(repos: 2)
+        fixture.dir.write("notes.txt", "[notes]\nkeep = me\n")
+        let notes = fixture.dir.file("notes.txt")
+        let original = FileSystem.read(notes)
+        // [core] manifest names the wrong file: nothing is mirrored into it.
+        fixture.writeConfig(extra: "")
+        let config = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try config.replacingOccurrences(of: "toplevel = \(fixture.mirror)", with: "toplevel = \(fixture.mirror)\nmanifest = \(notes)")
+            .write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let wrongManifest = try fixture.runPull()
+        #expect(wrongManifest.status == 2, "\(wrongManifest.stderr)")
+        #expect(wrongManifest.stderr.contains("\(notes) is not a manifest"))
+        #expect(FileSystem.read(notes) == original)
+        // [pull] projectslist names it: the mirror is made, the file kept.
+        fixture.writeConfig()
+        let withList = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try withList.replacingOccurrences(of: "projectslist = ${core:toplevel}/projects.list", with: "projectslist = \(notes)")
+            .write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let wrongList = try fixture.runPull(["-n"])
+        #expect(wrongList.stderr.contains("Not replacing \(notes): it does not look like a projects list"), "\(wrongList.stderr)")
+        #expect(FileSystem.read(notes) == original)
+        try fixture.expectMirrorEqualsOrigin()
+    }
+}
