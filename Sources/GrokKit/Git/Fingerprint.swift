@@ -23,6 +23,19 @@ public struct Fingerprint: Sendable, Equatable {
     }
 }
 
+/// A fingerprint with the `RefsStamp` of the files it was computed from.
+public struct StampedFingerprint: Sendable, Equatable {
+    public var stamp: String
+    public var fingerprint: Fingerprint
+    /// The loose-object fanout directories the proof of presence used.
+    public var looseFanouts: [String]
+    public init(stamp: String, fingerprint: Fingerprint, looseFanouts: [String]) {
+        self.stamp = stamp
+        self.fingerprint = fingerprint
+        self.looseFanouts = looseFanouts
+    }
+}
+
 /// Computes fingerprints from the ref files when that provably matches git,
 /// and by running `git show-ref` otherwise.
 public struct FingerprintReader: Sendable {
@@ -30,14 +43,40 @@ public struct FingerprintReader: Sendable {
 
     public init(git: GitRunner) { self.git = git }
 
-    public enum Source: Sendable { case files, git }
+    /// Where a fingerprint came from: the ref files, git, or an unchanged
+    /// `RefsStamp` of an earlier computation.
+    public enum Source: Sendable { case files, git, stamp }
 
     public func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> (Fingerprint, Source) {
-        if case .refs(let refs) = RefStore.read(gitDir: gitDir), var presence = ObjectPresence(gitDir: gitDir),
-           presence.containsAll(refs.map(\.objectID)) {
-            return (Fingerprint.compute(refs, ignoring: ignoreGlobs), .files)
+        let (fingerprint, source, _) = try await compute(gitDir: gitDir, ignoring: ignoreGlobs, stamping: nil)
+        return (fingerprint, source)
+    }
+
+    /// Like `fingerprint(gitDir:ignoring:)`, but answers from `known` when
+    /// the repository's `RefsStamp` still equals the one recorded with it,
+    /// and returns the stamped result to remember (nil when the stamp
+    /// cannot be trusted, or git had to be asked).
+    public func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob], known: StampedFingerprint?,
+                            now: Int) async throws(GitError) -> (Fingerprint, Source, StampedFingerprint?) {
+        try await compute(gitDir: gitDir, ignoring: ignoreGlobs, stamping: (known, now))
+    }
+
+    private func compute(gitDir: String, ignoring ignoreGlobs: [Glob],
+                         stamping: (known: StampedFingerprint?, now: Int)?) async throws(GitError) -> (Fingerprint, Source, StampedFingerprint?) {
+        guard var presence = ObjectPresence(gitDir: gitDir) else { return (try await fromGit(gitDir: gitDir, ignoring: ignoreGlobs), .git, nil) }
+        let salt = ignoreGlobs.map(\.pattern).joined(separator: "\0")
+        func stamp(_ fanouts: [String]) -> String? {
+            guard let stamping else { return nil }
+            return RefsStamp.take(gitDir: gitDir, objectDirectories: presence.objectDirectories, looseFanouts: fanouts, salt: salt, now: stamping.now)
         }
-        return (try await fromGit(gitDir: gitDir, ignoring: ignoreGlobs), .git)
+        if let known = stamping?.known, stamp(known.looseFanouts) == known.stamp { return (known.fingerprint, .stamp, known) }
+        guard case .refs(let refs) = RefStore.read(gitDir: gitDir), presence.containsAll(refs.map(\.objectID)) else {
+            return (try await fromGit(gitDir: gitDir, ignoring: ignoreGlobs), .git, nil)
+        }
+        let fingerprint = Fingerprint.compute(refs, ignoring: ignoreGlobs)
+        let fanouts = presence.looseFanouts.sorted()
+        let stamped = stamp(fanouts).map { StampedFingerprint(stamp: $0, fingerprint: fingerprint, looseFanouts: fanouts) }
+        return (fingerprint, .files, stamped)
     }
 
     /// The fingerprint of the refs as they are on disk, without proving

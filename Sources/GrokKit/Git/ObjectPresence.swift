@@ -6,8 +6,13 @@ import Glibc
 /// ref. It only ever proves presence: an object it cannot find is reported
 /// as unproven, and the caller lets git decide.
 public struct ObjectPresence {
-    private let objectDirectories: [String]
+    /// The repository's object directory, then its alternates (realpaths).
+    public let objectDirectories: [String]
     private var indexes: [PackIndex]? = nil
+    /// `"<index>/<xx>"` of each fanout directory (under
+    /// `objectDirectories[index]`) where an object was found loose: what
+    /// the proof depends on besides the packs (see `RefsStamp`).
+    public private(set) var looseFanouts: Set<String> = []
 
     /// nil when the object database layout is one we do not interpret
     /// (quoted alternates, an environment override, too deep a chain).
@@ -49,7 +54,10 @@ public struct ObjectPresence {
         let utf8 = Array(objectID.utf8)
         guard Hex.isObjectID(utf8), let binary = Hex.decode(utf8) else { return false }
         let fanoutName = String(objectID.prefix(2)) + "/" + String(objectID.dropFirst(2))
-        for directory in objectDirectories where access(directory + "/" + fanoutName, F_OK) == 0 { return true }
+        for (index, directory) in objectDirectories.enumerated() where access(directory + "/" + fanoutName, F_OK) == 0 {
+            looseFanouts.insert("\(index)/" + objectID.prefix(2))
+            return true
+        }
         if indexes == nil { indexes = objectDirectories.flatMap(PackIndex.loadAll(in:)) }
         return indexes!.contains { $0.contains(binary) }
     }

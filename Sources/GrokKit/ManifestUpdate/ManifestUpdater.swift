@@ -69,7 +69,11 @@ public struct ManifestUpdater: Sendable {
             return .failure
         }
         let read: (updated: [(fullpath: String, gitdir: String)], invalid: Bool)
-        do { read = try await readAndFold(targets.repositories, into: &manifest, useNow: useNow, owner: await inheritedOwner) } catch {
+        // Full walks remember stamped fingerprints; a hook run's repository
+        // has just changed, so it would gain nothing.
+        var stamps: FingerprintStampCache? = targets.foundByWalk == nil ? nil : FingerprintStampCache(manifestPath: manifestFile.path)
+        stamps?.load()
+        do { read = try await readAndFold(targets.repositories, into: &manifest, useNow: useNow, owner: await inheritedOwner, stamps: &stamps) } catch {
             logger.critical("\(error.message)")
             logger.critical("Manifest \(manifestFile.path) left untouched.")
             return .failure
@@ -78,6 +82,7 @@ public struct ManifestUpdater: Sendable {
         for (path, gitdir) in targets.symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
 
         guard write(manifest, to: manifestFile) else { return .failure }
+        stamps?.save()
         lock.release()
         if options.fetchObjstore { await fetchIntoObjectStores(read.updated) }
         let elapsed = ContinuousClock.now - started
@@ -220,16 +225,18 @@ public struct ManifestUpdater: Sendable {
     /// Reads every repository and folds what it found into the manifest.
     /// Returns the repositories whose fingerprint changed, and whether any
     /// was one git would not open (left out, an existing entry kept as it was).
-    private func readAndFold(_ repositories: [(fullpath: String, gitdir: String)], into manifest: inout Manifest, useNow: Bool,
-                             owner: String?) async throws(Failure) -> (updated: [(fullpath: String, gitdir: String)], invalid: Bool) {
+    private func readAndFold(_ repositories: [(fullpath: String, gitdir: String)], into manifest: inout Manifest, useNow: Bool, owner: String?,
+                             stamps: inout FingerprintStampCache?) async throws(Failure) -> (updated: [(fullpath: String, gitdir: String)], invalid: Bool) {
         let reader = RepoInfoReader(git: git, inheritedOwner: owner)
         logger.debug("Reading \(repositories.count) repositories, \(concurrency) at a time")
-        let outcomes = try await readAll(repositories.map { ($0.fullpath, $0.gitdir) }, manifest: manifest, reader: reader, useNow: useNow)
+        let outcomes = try await readAll(repositories.map { ($0.fullpath, $0.gitdir) }, manifest: manifest, reader: reader, useNow: useNow,
+                                         stamps: stamps)
         var updated: [(fullpath: String, gitdir: String)] = []
         var invalid = false
         for ((fullpath, gitdir), outcome) in zip(repositories, outcomes) {
             switch outcome {
-            case .info(let info):
+            case .info(let info, let stamped):
+                stamps?.record(fullpath, stamped)
                 if manifest[gitdir]?.fingerprint != info.fingerprint { updated.append((fullpath, gitdir)) }
                 await fold(info, fullpath: fullpath, gitdir: gitdir, into: &manifest)
             case .notARepository(let problem):
@@ -284,8 +291,8 @@ public struct ManifestUpdater: Sendable {
 
     /// Reads every repository, at most `concurrency` at a time, returning
     /// results in input order.
-    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader,
-                         useNow: Bool) async throws(Failure) -> [RepoInfoReader.Outcome?] {
+    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader, useNow: Bool,
+                         stamps: FingerprintStampCache?) async throws(Failure) -> [RepoInfoReader.Outcome?] {
         let now = Int(time(nil))
         let ignoreRefs = options.ignoreRefs
         var results = [RepoInfoReader.Outcome?](repeating: nil, count: repositories.count)
@@ -299,9 +306,11 @@ public struct ManifestUpdater: Sendable {
                 next += 1
                 let (fullpath, gitdir) = repositories[index]
                 let previous = manifest[gitdir].map { RepoInfoReader.Previous(fingerprint: $0.fingerprint, modified: $0.modified) }
+                let known = stamps?.known(fullpath)
                 group.addTask {
                     do {
-                        let outcome = try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now)
+                        let outcome = try await reader.read(fullpath: fullpath, ignoreRefs: ignoreRefs, useNow: useNow, previous: previous, now: now,
+                                                            known: known)
                         return RepoReadOutcome(index: index, outcome: outcome, error: nil)
                     } catch {
                         return RepoReadOutcome(index: index, outcome: nil, error: "\(fullpath): \(error)")

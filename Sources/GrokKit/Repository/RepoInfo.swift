@@ -58,20 +58,24 @@ public struct RepoInfoReader: Sendable {
 
     /// What reading one repository found.
     public enum Outcome: Sendable, Equatable {
-        case info(RepoInfo)
+        /// What the manifest records, and the fingerprint with its stamp
+        /// to remember (see `FingerprintStampCache`).
+        case info(RepoInfo, StampedFingerprint?)
         /// No fingerprint: no refs, or refs git refuses to list.
         case noRefs
         /// Git would not open it as a repository (see `RepositoryValidity`).
         case notARepository(String)
     }
 
-    public func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int) async throws(GitError) -> Outcome {
+    /// `known` is the fingerprint a previous run stamped, if any.
+    public func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int,
+                     known: StampedFingerprint? = nil) async throws(GitError) -> Outcome {
         let head = Self.head(of: fullpath)
         if let problem = RepositoryValidity.headProblem(fullpath + "/HEAD", content: head) { return .notARepository(problem) }
         let configBytes = FileSystem.read(fullpath + "/config", limit: 1 << 22)
         let config = configBytes.flatMap(GitConfigFile.init)
         if let problem = config.flatMap(RepositoryValidity.formatProblem) { return .notARepository(problem) }
-        let (fingerprint, _) = try await FingerprintReader(git: git).fingerprint(gitDir: fullpath, ignoring: ignoreRefs)
+        let (fingerprint, _, stamped) = try await FingerprintReader(git: git).fingerprint(gitDir: fullpath, ignoring: ignoreRefs, known: known, now: now)
         guard let value = fingerprint.value else { return .noRefs }
         recordFingerprint(value, in: fullpath)
         let modified: Int
@@ -92,7 +96,7 @@ public struct RepoInfoReader: Sendable {
             owner: try await owner(of: fullpath, configBytes: configBytes, config: config),
             forkgroup: Alternates.forkgroup(ofBorrowed: borrowed),
             borrowed: borrowed
-        ))
+        ), stamped)
     }
 
     /// Keeps `grokmirror.fingerprint` current, rewriting it only on change.
