@@ -2,7 +2,9 @@
 # bench/manifest.sh [N] [RUNS]: grok-manifest against the reference grokmirror
 # 2.0.12, side by side on the same synthetic origin of N repos (default 2000,
 # built by ../shared/mkcorpus.sh), RUNS timed runs per case (default 5);
-# medians and ratios. Also the 30,000-entry hook case (time and peak RSS).
+# medians and ratios. Also the 30,000-entry hook case (time and peak RSS), and
+# the steady walk on a Gerrit-shaped origin (GERRIT_N repositories of
+# GERRIT_REFS packed refs each, default 100 x 5000, built by bench/mkgerrit.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}; runs=${2:-5}
@@ -52,3 +54,18 @@ a=$($measure "$runs" "$bump" -- "$ours" -m "$m/big.js.gz" -t "$corpus" -n "$hook
 b=$($measure "$runs" "$bump" -- "$ref" -m "$m/big-ref.js.gz" -t "$corpus" -n "$hookrepo")
 row "hook mode, one repo, 30000-entry manifest" "$a" "$b"
 printf '%-44s %8.1fMB %8.1fMB\n' "  peak RSS of that run" "${a#* }" "${b#* }"
+
+gn=${GERRIT_N:-100}; grefs=${GERRIT_REFS:-5000}
+gerrit="$work/gerrit-$gn-$grefs"
+if [ ! -d "$gerrit/pub" ]; then
+  echo "building a $gn-repo Gerrit-shaped corpus ($grefs refs each) in $gerrit ..."
+  bash bench/mkgerrit.sh "$gerrit" "$gn" "$grefs" >/dev/null
+fi
+# Stamps only trust files older than 2 s: let the corpus settle first.
+sleep 3
+"$ours" -m "$m/ours-gerrit.js.gz" -t "$gerrit"; "$ref" -m "$m/ref-gerrit.js.gz" -t "$gerrit"
+both=$($measure "$runs" "" -- "$ours" -m "$m/ours-gerrit.js.gz" -t "$gerrit" -p -- "$ref" -m "$m/ref-gerrit.js.gz" -t "$gerrit" -p)
+a=$(sed -n 1p <<<"$both"); b=$(sed -n 2p <<<"$both")
+row "Gerrit shape ${gn}x${grefs} refs, current (-p)" "$a" "$b"
+a=$($measure "$runs" "rm -f $m/.ours-gerrit.js.gz.stamps" -- "$ours" -m "$m/ours-gerrit.js.gz" -t "$gerrit" -p)
+row "  the same without remembered stamps" "$a" "$b"

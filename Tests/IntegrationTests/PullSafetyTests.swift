@@ -72,3 +72,24 @@ import GrokKit
         try fixture.expectMirrorEqualsOrigin()
     }
 }
+
+/// grok-fsck leaves a statusfile or manifest path that names some other
+/// file as it is, and fails the run.
+@Suite struct FsckRewriteSafetyTests {
+    @Test func aStatusfileOrManifestThatIsAnotherFileIsNeverReplaced() throws {
+        let fixture = try FsckFixture(repos: 2)
+        fixture.dir.write("notes.txt", "[notes]\nkeep = me\n")
+        let notes = fixture.dir.file("notes.txt")
+        let original = FileSystem.read(notes)
+        for (from, to) in [("statusfile = \(fixture.statusFile)", "statusfile = \(notes)"),
+                           ("manifest = ${toplevel}/manifest.js.gz", "manifest = \(notes)")] {
+            fixture.writeConfig(mailhost: "127.0.0.1:1")
+            let config = try String(contentsOfFile: fixture.config, encoding: .utf8)
+            try config.replacingOccurrences(of: from, with: to).write(toFile: fixture.config, atomically: true, encoding: .utf8)
+            let run = try fixture.runFsck(["-f"])
+            #expect(run.status == 1, "\(to): \(run.stderr)")
+            #expect(run.stderr.contains(notes), "\(run.stderr)")
+            #expect(FileSystem.read(notes) == original, "\(to) overwrote it")
+        }
+    }
+}
