@@ -25,8 +25,10 @@ final class PullFixture {
     private var generation = 0
 
     /// Rewrites the origin manifest with grok-manifest (full walk, purge).
+    /// Tests delete origin repositories on purpose, a third of them at a
+    /// time, so the walk's removal protection is overridden.
     func regenerateOriginManifest() throws {
-        let run = try runProcess(manifestTool, ["-m", origin + "/manifest.js.gz", "-t", origin, "-p"])
+        let run = try runProcess(manifestTool, ["-m", origin + "/manifest.js.gz", "-t", origin, "-p", "--force-purge"])
         guard run.status == 0 else { throw ShellError(script: "grok-manifest", status: run.status, stderr: run.stderr) }
         try touchOriginManifest()
     }
