@@ -7,13 +7,27 @@ public enum RemoteEntryValidator {
         public var description: String { "remote manifest entry \(gitdir.debugDescription): \(reason)" }
     }
 
+    /// Bytes a gitdir may have: less than PATH_MAX (4096, its NUL
+    /// included), since no longer path can be opened.
+    public static let maximumBytes = 4095
+    /// Components a gitdir may have. Forges nest far less (kernel.org
+    /// under 10 levels, GitLab allows 20 levels of subgroups); a deeper
+    /// entry is hostile or broken, and costs work per level.
+    public static let maximumDepth = 64
+    /// Bytes a component may have (NAME_MAX).
+    public static let maximumComponentBytes = 255
+
     /// A gitdir or symlink: absolute, normalized, no `.`/`..`/empty
-    /// components, printable, and not toplevel itself.
+    /// components, printable, not toplevel itself, and within
+    /// `maximumBytes`, `maximumDepth` and `maximumComponentBytes`.
     public static func isCleanGitdir(_ path: String) -> Bool {
-        guard path.hasPrefix("/"), path.count > 1, path.utf8.count <= 4096, !path.hasSuffix("/") else { return false }
+        guard path.hasPrefix("/"), path.utf8.count > 1, path.utf8.count <= maximumBytes, !path.hasSuffix("/") else { return false }
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
-        for component in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            if component.isEmpty || component == "." || component == ".." { return false }
+        var depth = 0
+        for component in path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            depth += 1
+            guard depth <= maximumDepth, component.count <= maximumComponentBytes else { return false }
+            if component.isEmpty || component.elementsEqual(".".utf8) || component.elementsEqual("..".utf8) { return false }
         }
         return true
     }
@@ -22,7 +36,9 @@ public enum RemoteEntryValidator {
     /// itself (the objstore directory), which no remote entry may touch.
     public static func validate(gitdir: String, entry: ManifestEntry, reserved: [String]) -> Rejection? {
         func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
-        guard isCleanGitdir(gitdir) else { return reject("not a clean absolute path inside toplevel") }
+        guard isCleanGitdir(gitdir) else {
+            return reject("not a clean absolute path inside toplevel of at most \(maximumDepth) components and \(maximumBytes) bytes")
+        }
         for prefix in reserved where gitdir == prefix || gitdir.hasPrefix(prefix + "/") {
             return reject("inside \(prefix), which the mirror reserves")
         }

@@ -15,10 +15,11 @@ public struct ContainedPath: Sendable, Equatable {
         public var description: String { "\(path) resolves outside toplevel; refusing to touch it" }
     }
 
-    /// `gitdir` must already be clean (see `RemoteEntryValidator`).
+    /// `gitdir` must already be clean (see `RemoteEntryValidator`), and
+    /// toplevel + gitdir shorter than PATH_MAX.
     public init(toplevel: String, gitdir: String) throws(Escape) {
         let path = toplevel + gitdir
-        guard RemoteEntryValidator.isCleanGitdir(gitdir),
+        guard RemoteEntryValidator.isCleanGitdir(gitdir), path.utf8.count <= RemoteEntryValidator.maximumBytes,
               PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
             throw Escape(path: path)
         }
@@ -26,17 +27,24 @@ public struct ContainedPath: Sendable, Equatable {
         self.path = path
     }
 
-    /// Creates the parent directories (each checked to stay inside toplevel).
+    /// Creates the parent directories. The deepest existing ancestor must
+    /// resolve inside toplevel; each directory created below it must then
+    /// be a real directory (not a symlink raced into its place), so the
+    /// cost is one resolution plus one `mkdir` and one `lstat` per level,
+    /// linear in the depth (it was one full resolution per level: 2.4 s
+    /// for 500 levels). Throws `Escape` naming the offending directory.
     public func createParents() throws(Escape) {
-        var pending: [String] = []
+        var missing: [String] = []
         var directory = PathUtilities.dirname(path)
         while !FileSystem.exists(directory), directory != toplevel, directory != "/" {
-            pending.append(directory)
+            missing.append(PathUtilities.basename(directory))
             directory = PathUtilities.dirname(directory)
         }
-        for directory in pending.reversed() {
-            guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(directory)), root: toplevel) else { throw Escape(path: directory) }
+        guard PathUtilities.isInside(PathUtilities.realpath(directory), root: toplevel) else { throw Escape(path: directory) }
+        for name in missing.reversed() {
+            directory += "/" + name
             mkdir(directory, 0o777)
+            guard FileSystem.kind(directory) == .directory else { throw Escape(path: directory) }
         }
     }
 

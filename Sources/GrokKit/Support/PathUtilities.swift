@@ -79,15 +79,24 @@ public enum PathUtilities {
         var pending = absolute(path).split(separator: "/").map(String.init)
         pending.reverse()
         var linksFollowed = 0
+        // Below a missing directory nothing exists: no syscall is spent on
+        // it, so a deep missing path costs one failing call, not one per level.
+        var missing = false
         while let component = pending.popLast() {
             if component == "." || component.isEmpty { continue }
             if component == ".." {
                 resolved = dirname(resolved.isEmpty ? "/" : resolved)
                 if resolved == "/" { resolved = "" }
+                missing = false
                 continue
             }
             let candidate = resolved + "/" + component
-            guard linksFollowed < 40, let target = readLink(candidate) else {
+            var link: String? = nil
+            if !missing && linksFollowed < 40 {
+                link = readLink(candidate)
+                if link == nil && (errno == ENOENT || errno == ENOTDIR) { missing = true }
+            }
+            guard let target = link else {
                 resolved = candidate
                 continue
             }

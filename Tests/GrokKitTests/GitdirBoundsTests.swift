@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import GrokKit
+
+/// Gitdirs are bounded (depth, bytes, component bytes), and the paths
+/// grok-pull resolves and creates cost time linear in their depth.
+struct GitdirBoundsTests {
+    @Test func depthAndLengthBounds() {
+        let deepest = String(repeating: "/d", count: RemoteEntryValidator.maximumDepth - 1) + "/x.git"
+        #expect(RemoteEntryValidator.isCleanGitdir(deepest))
+        #expect(!RemoteEntryValidator.isCleanGitdir("/d" + deepest))
+        #expect(RemoteEntryValidator.isCleanGitdir("/" + String(repeating: "n", count: 255)))
+        #expect(!RemoteEntryValidator.isCleanGitdir("/" + String(repeating: "n", count: 256)))
+        let long = String(repeating: "/" + String(repeating: "n", count: 200), count: 20)
+        #expect(long.utf8.count == 4020 && RemoteEntryValidator.isCleanGitdir(long))
+        #expect(!RemoteEntryValidator.isCleanGitdir(long + "/" + String(repeating: "n", count: 80)))
+    }
+
+    /// Below a missing directory no lookup is made, but a `..` climbing
+    /// back out of it resolves symlinks again, as Python's realpath does.
+    @Test func realpathOfMissingPathsKeepsPythonSemantics() {
+        let dir = TemporaryDirectory()
+        mkdir(dir.file("target"), 0o777)
+        symlink(dir.file("target"), dir.file("link"))
+        #expect(PathUtilities.realpath(dir.path + "/missing/a/b") == dir.path + "/missing/a/b")
+        #expect(PathUtilities.realpath(dir.path + "/link/missing/x") == dir.path + "/target/missing/x")
+        #expect(PathUtilities.realpath(dir.path + "/missing/../link/x") == dir.path + "/target/x")
+        let deep = dir.path + String(repeating: "/d", count: 1900) + "/x.git"
+        #expect(PathUtilities.realpath(deep) == deep)
+    }
+
+    /// The deepest allowed gitdir is created level by level, each checked.
+    @Test func createParentsOfTheDeepestGitdir() throws {
+        let dir = TemporaryDirectory()
+        let gitdir = String(repeating: "/d", count: RemoteEntryValidator.maximumDepth - 1) + "/x.git"
+        let path = try ContainedPath(toplevel: dir.path, gitdir: gitdir)
+        try path.createParents()
+        #expect(FileSystem.isDirectory(PathUtilities.dirname(path.path)))
+        symlink("/tmp", dir.path + "/escape")
+        #expect(throws: ContainedPath.Escape.self) { try ContainedPath(toplevel: dir.path, gitdir: "/escape/new/x.git").createParents() }
+    }
+}
