@@ -12,6 +12,9 @@
 ///   with a running job.
 struct PullQueue {
     private(set) var waiting: [PullPlan.Job] = []
+    /// The gitdirs in `waiting`, so a submit costs no scan of the line
+    /// (queueing 200,000 new clones was quadratic: minutes, deaf to SIGTERM).
+    private var waitingGitdirs: Set<String> = []
     /// Running jobs: gitdir → forkgroup.
     private(set) var running: [String: String?] = [:]
     private var followUps: [String: PullPlan.Job] = [:]
@@ -42,13 +45,15 @@ struct PullQueue {
             followUps[job.gitdir] = followUps[job.gitdir].map { Self.merge($0, job) } ?? job
         } else if let index = deferred.firstIndex(where: { $0.job.gitdir == job.gitdir }) {
             deferred[index].job = Self.merge(deferred[index].job, job)
-        } else if let index = waiting.firstIndex(where: { $0.gitdir == job.gitdir }) {
+        } else if waitingGitdirs.contains(job.gitdir), let index = waiting.firstIndex(where: { $0.gitdir == job.gitdir }) {
             let merged = Self.merge(waiting.remove(at: index), job)
             if urgent { waiting.insert(merged, at: 0) } else { waiting.insert(merged, at: index) }
         } else if urgent {
             waiting.insert(job, at: 0)
+            waitingGitdirs.insert(job.gitdir)
         } else {
             waiting.append(job)
+            waitingGitdirs.insert(job.gitdir)
         }
     }
 
@@ -78,6 +83,7 @@ struct PullQueue {
                 runningInForkgroup[forkgroup, default: 0] += 1
             }
             waiting.remove(at: index)
+            waitingGitdirs.remove(job.gitdir)
             running[job.gitdir] = .some(job.forkgroup)
             return job
         }
@@ -120,6 +126,7 @@ struct PullQueue {
                 lockedSince[job.gitdir] = nil
             } else {
                 waiting.append(job)
+                waitingGitdirs.insert(job.gitdir)
             }
         }
         deferred = []
