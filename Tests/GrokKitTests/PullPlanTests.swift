@@ -31,7 +31,7 @@ import Testing
         #expect(PullPlan.action(remote: entry(fp1, owner: "G"), local: remote, disk: .init(exists: true, fingerprint: fp1), defaultOwner: "G") == nil)
     }
 
-    @Test func cullIncludeExcludeFingerprintAndValidation() {
+    @Test func cullIncludeExcludeFingerprintAndValidation() throws {
         var remote = Manifest()
         remote["/pub/a.git"] = entry(fp1)
         remote["/pub/b.git"] = entry(nil)
@@ -39,7 +39,7 @@ import Testing
         remote["/pub/../etc.git"] = entry(fp1)
         remote["/pub/bad-head.git"] = entry(fp1, head: "ref: refs/heads/../../x")
         remote["/objstore/x.git"] = entry(fp1)
-        let culled = PullPlan.cull(remote, include: [Glob("*")], exclude: [Glob("/private/*")], reserved: ["/objstore"])
+        let culled = try PullPlan.cull(remote, include: [Glob("*")], exclude: [Glob("/private/*")], reserved: ["/objstore"])
         #expect(culled.entries.map(\.gitdir) == ["/pub/a.git"])
         #expect(culled.withoutFingerprint == ["/pub/b.git"])
         #expect(Set(culled.rejected.map(\.gitdir)) == ["/pub/../etc.git", "/pub/bad-head.git", "/objstore/x.git"])

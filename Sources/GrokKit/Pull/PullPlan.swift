@@ -102,10 +102,13 @@ public enum PullPlan {
     }
 
     /// Keeps the entries matching include and not exclude that are valid
-    /// and have a fingerprint.
-    public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [String]) -> Culled {
+    /// and have a fingerprint. Throws when the calling task is cancelled
+    /// (checked every 1024 entries: a manifest of a million entries takes
+    /// seconds to cull, and a stop request must not wait for that).
+    public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [String]) throws(CancellationError) -> Culled {
         var culled = Culled()
-        for gitdir in remote.gitdirs {
+        for (index, gitdir) in remote.gitdirs.enumerated() {
+            if index % 1024 == 0 && Task.isCancelled { throw CancellationError() }
             guard include.anyMatches(gitdir), !exclude.anyMatches(gitdir) else { continue }
             let entry = remote[gitdir]!
             if let rejection = RemoteEntryValidator.validate(gitdir: gitdir, entry: entry, reserved: reserved) {

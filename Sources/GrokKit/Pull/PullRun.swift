@@ -64,17 +64,26 @@ public struct PullRun: Sendable {
         var culled: PullPlan.Culled
         var jobs: [PullPlan.Job]
         var rejections: [String: String]
+        /// The `.remote` state to save once every job is done (see
+        /// `recordCompletedPass`); nil for `manifest_command`.
+        var status: RemoteManifestStatus?
+    }
+
+    private var fetcher: RemoteManifestFetcher {
+        RemoteManifestFetcher(settings: settings, localManifestPath: core.manifest, configLastModified: config.lastModified, logger: logger)
     }
 
     /// Fetches the remote manifest (`force` ignores mtimes) and plans what
-    /// every relevant repository needs.
+    /// every relevant repository needs. A stop request (task cancellation)
+    /// is answered between entries, however large the manifest; the check
+    /// then reports `.unusable` having changed nothing.
     func check(force: Bool) async -> Check {
-        let fetcher = RemoteManifestFetcher(settings: settings, localManifestPath: core.manifest, configLastModified: config.lastModified, logger: logger)
         let remote: Manifest
+        let status: RemoteManifestStatus?
         do {
             switch try await fetcher.fetch(force: force) {
             case .unchanged: return .unchanged
-            case .fetched(let manifest): remote = manifest
+            case .fetched(let manifest, let fetched): (remote, status) = (manifest, fetched)
             }
         } catch {
             // A stop request is not a broken manifest.
@@ -86,29 +95,52 @@ public struct PullRun: Sendable {
             logger.critical("Nothing was changed.")
             return .unusable
         }
-
         logger.debug("Remote manifest has \(remote.count) entries")
-        let local: Manifest
-        do { local = try manifestFile.read() } catch let error {
+        guard let local = readLocalManifest() else { return .unusable }
+        do {
+            let culled = try PullPlan.cull(remote, include: settings.include, exclude: settings.exclude, reserved: reserved)
+            for rejection in culled.rejected { logger.error("\(rejection.description)") }
+            for gitdir in culled.withoutFingerprint { logger.critical("Repo without fingerprint info (skipped): \(gitdir)") }
+            for message in culled.droppedSymlinks { logger.error("\(message)") }
+            logger.info(" manifest: \(culled.entries.count) relevant entries")
+
+            logger.debug("Reading the state of \(culled.entries.count) repositories")
+            let jobs = try await plan(culled, local: local)
+            logger.debug("Planned \(jobs.count) jobs")
+            var rejections: [String: String] = [:]
+            for rejection in culled.rejected { rejections[rejection.gitdir] = rejection.reason }
+            return .planned(Pass(culled: culled, jobs: jobs, rejections: rejections, status: status))
+        } catch {
+            logger.info(" manifest: planning stopped")
+            return .unusable
+        }
+    }
+
+    /// The local manifest; an unreadable one counts as empty, and nil
+    /// (logged) when the path names a file that is not a manifest.
+    private func readLocalManifest() -> Manifest? {
+        do { return try manifestFile.read() } catch let error {
             if case .notAManifest = error {
                 logger.critical("\(error.description): refusing to mirror into it; check [core] manifest. Nothing was changed.")
-                return .unusable
+                return nil
             }
             logger.critical("Local manifest unreadable (\(error.description)); treating every repository as unknown")
-            local = Manifest()
+            return Manifest()
         }
-        let culled = PullPlan.cull(remote, include: settings.include, exclude: settings.exclude, reserved: reserved)
-        for rejection in culled.rejected { logger.error("\(rejection.description)") }
-        for gitdir in culled.withoutFingerprint { logger.critical("Repo without fingerprint info (skipped): \(gitdir)") }
-        for message in culled.droppedSymlinks { logger.error("\(message)") }
-        logger.info(" manifest: \(culled.entries.count) relevant entries")
+    }
 
-        logger.debug("Reading the state of \(culled.entries.count) repositories")
-        let jobs = await plan(culled, local: local)
-        logger.debug("Planned \(jobs.count) jobs")
-        var rejections: [String: String] = [:]
-        for rejection in culled.rejected { rejections[rejection.gitdir] = rejection.reason }
-        return .planned(Pass(culled: culled, jobs: jobs, rejections: rejections))
+    /// Saves the `.remote` state of a pass whose every job is done and
+    /// recorded in the local manifest, so the next run may skip an
+    /// unchanged manifest. A pass with a failed job, or one cut short by a
+    /// kill, a signal or a full disk, leaves the previous state, so the next
+    /// run refetches and re-plans.
+    func recordCompletedPass(_ status: RemoteManifestStatus) {
+        let path = fetcher.statusPath
+        if status.save(path) {
+            logger.debug("Recorded the completed manifest in \(path)")
+        } else {
+            logger.warning("Could not write \(path): the next run fetches the manifest again")
+        }
     }
 
     var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger) }
@@ -175,7 +207,8 @@ public struct PullRun: Sendable {
     /// Reads every repository's disk state and decides what it needs. The
     /// reading is mostly a few small files per repository, so each core
     /// takes one contiguous share rather than one task per repository.
-    private func plan(_ culled: PullPlan.Culled, local: Manifest) async -> [PullPlan.Job] {
+    /// Throws when the task is cancelled (checked every 256 entries).
+    private func plan(_ culled: PullPlan.Culled, local: Manifest) async throws(CancellationError) -> [PullPlan.Job] {
         let toplevel = self.toplevel
         let reader = FingerprintReader(git: git)
         let entries = culled.entries
@@ -188,6 +221,7 @@ public struct PullRun: Sendable {
                     var found: [(Int, PullPlan.DiskState)] = []
                     found.reserveCapacity(range.count)
                     for index in range {
+                        if index % 256 == 0 && Task.isCancelled { break }
                         let (gitdir, entry) = entries[index]
                         found.append((index, await Self.diskState(toplevel + gitdir, symlinks: entry.symlinks, toplevel: toplevel, reader: reader)))
                     }
@@ -196,19 +230,21 @@ public struct PullRun: Sendable {
             }
             for await found in group { for (index, state) in found { states[index] = state } }
         }
+        if Task.isCancelled { throw CancellationError() }
         var jobs: [PullPlan.Job] = []
         for (index, (gitdir, entry)) in entries.enumerated() {
             guard let action = PullPlan.action(remote: entry, local: local[gitdir], disk: states[index]!, defaultOwner: settings.defaultOwner) else { continue }
             jobs.append(PullPlan.Job(gitdir: gitdir, entry: entry, action: action))
         }
         if !jobs.isEmpty { logger.info(" manifest: \(jobs.count) new updates") }
-        return assignForkgroups(jobs, entries: entries, local: local)
+        return try assignForkgroups(jobs, entries: entries, local: local)
     }
 
     /// New clones join their forkgroup's objstore. The first clone of a
     /// forkgroup without one moves a standalone local relative into it, and
     /// public clones go first so private ones find shared objects.
-    private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: String, entry: ManifestEntry)], local: Manifest) -> [PullPlan.Job] {
+    private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: String, entry: ManifestEntry)],
+                                  local: Manifest) throws(CancellationError) -> [PullPlan.Job] {
         var existing: [String: Set<String>] = [:]
         for store in ObjectStoreMigration.objectStores(in: settings.objstore) {
             let repository = ObjectStoreRepository(path: store, git: git)
@@ -223,7 +259,8 @@ public struct PullRun: Sendable {
         var seeded: Set<String> = []
         var assigned: [PullPlan.Job] = []
         let privateRepos = settings.privateRepos
-        for var job in jobs.filter({ !privateRepos.anyMatches($0.gitdir) }) + jobs.filter({ privateRepos.anyMatches($0.gitdir) }) {
+        for (index, var job) in (jobs.filter({ !privateRepos.anyMatches($0.gitdir) }) + jobs.filter({ privateRepos.anyMatches($0.gitdir) })).enumerated() {
+            if index % 4096 == 0 && Task.isCancelled { throw CancellationError() }
             if job.action == .initialize || job.action == .reclone, let forkgroup = assignment[job.gitdir] {
                 job.forkgroup = forkgroup
                 job.isPrivate = privateRepos.anyMatches(job.gitdir)
@@ -284,13 +321,26 @@ public struct PullRun: Sendable {
         }
     }
 
-    private func writeProjectsList(_ manifest: Manifest) {
+    /// projects.list as the local manifest says, when it says otherwise
+    /// (a run killed between the two writes), at the end of a complete
+    /// pass: the next run may then skip the unchanged manifest.
+    func refreshProjectsList() {
+        guard settings.projectsList != nil, let manifest = try? manifestFile.read() else { return }
+        writeProjectsList(manifest, onlyIfChanged: true)
+    }
+
+    private func writeProjectsList(_ manifest: Manifest, onlyIfChanged: Bool = false) {
         guard let path = settings.projectsList else { return }
-        if let existing = FileSystem.read(path, limit: 1 << 30), !ProjectsList.looksLikeOne(existing) {
+        let existing = FileSystem.read(path, limit: 1 << 30)
+        if let existing, !ProjectsList.looksLikeOne(existing) {
             logger.error("Not replacing \(path): it does not look like a projects list (check [pull] projectslist)")
             return
         }
         let text = ProjectsList.render(manifest, trimTop: settings.projectsListTrimTop, includeSymlinks: settings.projectsListSymlinks)
+        if onlyIfChanged && existing == Array(text.utf8) {
+            AtomicFile.removeStaleTemporaries(of: path)
+            return
+        }
         if AtomicFile.write(Array(text.utf8), to: path) {
             logger.info(" projlist: wrote \(path)")
         } else {

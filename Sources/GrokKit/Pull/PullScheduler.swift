@@ -46,6 +46,15 @@ struct PullScheduler {
         var culled: PullPlan.Culled
         var outstanding: Set<String>
         var hadRejections: Bool
+        /// The `.remote` state to save when the pass ends complete.
+        var status: RemoteManifestStatus?
+        /// Whether one of its jobs failed (the pass is then incomplete).
+        var jobFailed = false
+
+        /// A job of this pass ended; `failed` marks the pass incomplete.
+        mutating func ended(_ gitdir: String, failed: Bool) {
+            if outstanding.remove(gitdir) != nil && failed { jobFailed = true }
+        }
     }
 
     func run() async -> PullRun.ExitStatus {
@@ -145,7 +154,8 @@ struct PullScheduler {
                     case .planned(let planned):
                         failures.merge(planned.rejections) { first, _ in first }
                         workDone = true
-                        pass = PassState(culled: planned.culled, outstanding: Set(planned.jobs.map(\.gitdir)), hadRejections: !planned.rejections.isEmpty)
+                        pass = PassState(culled: planned.culled, outstanding: Set(planned.jobs.map(\.gitdir)), hadRejections: !planned.rejections.isEmpty,
+                                         status: planned.status)
                         for job in planned.jobs { queue.submit(job) }
                     }
                 case .finished(let job, let outcome):
@@ -159,12 +169,12 @@ struct PullScheduler {
                         if didClone { cloned.append(job.gitdir) }
                         if !maintenance.isEmpty { queue.addHousekeeping(job.gitdir, maintenance) }
                         failures[job.gitdir] = nil
-                        pass?.outstanding.remove(job.gitdir)
+                        pass?.ended(job.gitdir, failed: false)
                     case .failed(let message):
                         queue.finish(job)
                         logger.error("   failed: \(message)")
                         failures[job.gitdir] = message
-                        pass?.outstanding.remove(job.gitdir)
+                        pass?.ended(job.gitdir, failed: true)
                     case .deferred:
                         queue.postpone(job, now: MonotonicTime.seconds())
                     }
@@ -200,7 +210,7 @@ struct PullScheduler {
                         for job in queue.retryDeferred(now: now) {
                             failures[job.gitdir] = "still locked by another process after 10 minutes"
                             logger.error("   failed: \(job.gitdir): still locked by another process after 10 minutes")
-                            pass?.outstanding.remove(job.gitdir)
+                            pass?.ended(job.gitdir, failed: true)
                         }
                         retryAt = nil
                     } else if retryAt == nil {
@@ -222,6 +232,14 @@ struct PullScheduler {
                         purged = await pull.purge(culled: done.culled, hadRejections: done.hadRejections, busy: queue.busy)
                     }
                     await checkpoint(purged: purged)
+                    // Only complete, recorded work lets the next check skip
+                    // an unchanged manifest; anything else is re-planned.
+                    if !done.jobFailed && pending.isEmpty {
+                        pull.refreshProjectsList()
+                        if let status = done.status { pull.recordCompletedPass(status) }
+                    } else if continuous {
+                        forceNextCheck = true
+                    }
                     if continuous {
                         Self.report(failures, logger: logger)
                         failures = [:]

@@ -2,13 +2,21 @@ import Glibc
 import Logging
 
 /// Gets the origin's manifest the way grok-pull does: `manifest_command`,
-/// `file://` (by mtime) or http(s) (by `If-Modified-Since`), recording what
-/// was fetched in the `.remote` status file. An empty, truncated or
-/// unparseable manifest is always an error, never an empty collection.
+/// `file://` (by mtime) or http(s) (by `If-Modified-Since`, from the
+/// `.remote` status file). An empty, truncated or unparseable manifest is
+/// always an error, never an empty collection.
+///
+/// The status file is not written here: a run that was killed or failed
+/// before its work was done must not make the next one see "unchanged"
+/// (grokmirror 2.0.12 writes it at once, so a crashed initial mirror stays
+/// incomplete until the origin's manifest changes). The caller saves
+/// `status` once everything the manifest asked for is done.
 public struct RemoteManifestFetcher: Sendable {
     public enum Outcome: Sendable {
         case unchanged
-        case fetched(Manifest)
+        /// `status`: what to record in `statusPath` when the manifest's
+        /// work is complete; nil for `manifest_command`, which keeps its own.
+        case fetched(Manifest, status: RemoteManifestStatus?)
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -32,11 +40,13 @@ public struct RemoteManifestFetcher: Sendable {
         self.logger = logger
     }
 
+    /// The `.remote` status file beside the local manifest.
+    public var statusPath: String { RemoteManifestStatus.path(forLocalManifest: localManifestPath) }
+
     /// `force`: ignore mtimes (`-n`, or the first check of a daemon).
     public func fetch(force: Bool) async throws(Failure) -> Outcome {
         if let command = settings.manifestCommand { return try await runCommand(command, force: force) }
         guard let url = settings.manifestURL else { throw Failure(message: "no [remote] manifest configured") }
-        let statusPath = RemoteManifestStatus.path(forLocalManifest: localManifestPath)
         let status = RemoteManifestStatus.load(statusPath)
         var force = force
         if status?.configLastModified != configLastModified {
@@ -76,9 +86,7 @@ public struct RemoteManifestFetcher: Sendable {
         } else {
             throw Failure(message: "remote manifest \(url): only http://, https:// and file:// are supported")
         }
-        let newStatus = RemoteManifestStatus(source: url, lastFetched: lastModified, configLastModified: configLastModified)
-        if !newStatus.save(statusPath) { logger.warning("Could not write \(statusPath)") }
-        return .fetched(manifest)
+        return .fetched(manifest, status: RemoteManifestStatus(source: url, lastFetched: lastModified, configLastModified: configLastModified))
     }
 
     private func decode(_ bytes: [UInt8], source: String) throws(Failure) -> Manifest {
@@ -106,7 +114,7 @@ public struct RemoteManifestFetcher: Sendable {
             throw Failure(message: "manifest_command: \(error.description)")
         }
         switch result.exitCode {
-        case 0: return .fetched(try decode(result.stdout, source: "output of \(command)"))
+        case 0: return .fetched(try decode(result.stdout, source: "output of \(command)"), status: nil)
         case 127:
             logger.info(" manifest: unchanged")
             return .unchanged

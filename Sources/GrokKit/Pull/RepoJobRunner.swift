@@ -57,6 +57,7 @@ public struct RepoJobRunner: Sendable {
             return .failed(error.description)
         }
         defer { lock.release() }
+        removeLeftovers(of: job, in: repo)
         do {
             let outcome = try await perform(job, repo: repo)
             placeSymlinks(job.entry.symlinks, for: repo)
@@ -67,6 +68,20 @@ public struct RepoJobRunner: Sendable {
     }
 
     private struct Failure: Error { let message: String }
+
+    /// What a run killed while working on this repository left (call with
+    /// its lock held): the temp files of our atomic writes of config,
+    /// description, HEAD and alternates, and for a clone the repository a
+    /// reclone had moved aside. A killed job is always planned again, so
+    /// its leftovers go with the job that redoes it.
+    private func removeLeftovers(of job: PullPlan.Job, in repo: ContainedPath) {
+        AtomicFile.removeStaleTemporaries(of: ["config", "description", "HEAD"], in: repo.path)
+        AtomicFile.removeStaleTemporaries(of: ["alternates"], in: repo.path + "/objects/info")
+        guard job.action == .initialize, FileSystem.kind(repo.path + ".reclone") != .missing,
+              let aside = try? ContainedPath(toplevel: toplevel, gitdir: job.gitdir + ".reclone") else { return }
+        logger.info("  cleanup: \(job.gitdir).reclone (left by an interrupted reclone)")
+        try? aside.remove()
+    }
 
     private func perform(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Outcome {
         let gitdir = job.gitdir

@@ -27,6 +27,16 @@ public enum AtomicFile {
         }
     }
 
+    /// Removes the temp files killed writers of any of `names` (files in
+    /// `directory`) left, listing the directory once. Call it holding the
+    /// lock of whatever owns those files.
+    public static func removeStaleTemporaries(of names: [String], in directory: String) {
+        let prefixes = names.map { temporaryPrefix(for: $0) }
+        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(".") && prefixes.contains(where: { name.hasPrefix($0) }) {
+            unlink(PathUtilities.join(directory, name))
+        }
+    }
+
     /// `removeStaleTemporaries` lists the directory for temp files killed
     /// writers left; a caller replacing the same file repeatedly does that
     /// once. Without `syncDirectory` a power loss may undo the rename (the
