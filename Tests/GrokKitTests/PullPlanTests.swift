@@ -39,7 +39,7 @@ import Testing
         remote["/pub/../etc.git"] = entry(fp1)
         remote["/pub/bad-head.git"] = entry(fp1, head: "ref: refs/heads/../../x")
         remote["/objstore/x.git"] = entry(fp1)
-        let culled = try PullPlan.cull(remote, include: [Glob("*")], exclude: [Glob("/private/*")], reserved: ["/objstore"])
+        let culled = try PullPlan.cull(remote, include: [Glob("*")], exclude: [Glob("/private/*")], reserved: [ReservedPath(gitdir: "/objstore", role: "the objstore directory")])
         #expect(culled.entries.map(\.gitdir) == ["/pub/a.git"])
         #expect(culled.withoutFingerprint == ["/pub/b.git"])
         #expect(Set(culled.rejected.map(\.gitdir)) == ["/pub/../etc.git", "/pub/bad-head.git", "/objstore/x.git"])

@@ -101,6 +101,47 @@ import GrokKit
         #expect(try referenceFingerprint(f.mirror + "/pub/project2/repo2.git") == (try referenceFingerprint(f.origin + "/pub/project2/repo2.git")))
     }
 
+    /// A replica gitdir naming a file the tools keep in toplevel (grok-fsck's
+    /// statusfile, the local manifest, projects.list) is rejected by name,
+    /// nothing is written there, and grok-fsck keeps working.
+    @Test func entriesNamingTheToolsOwnFilesAreRejectedAndFsckStillRuns() throws {
+        let f = try PullFixture(repos: 3)
+        // A real repository at the statusfile's name, so an unguarded pull clones it.
+        try shell("cp -a '\(f.origin)/pub/project1/repo1.git' '\(f.origin)/fsck.status.js'")
+        var manifest = try loadManifest(f.origin + "/manifest.js.gz")
+        var template = manifest["/pub/project1/repo1.git"]!
+        template.symlinks = []
+        manifest["/fsck.status.js"] = template
+        manifest["/manifest.js.gz"] = template
+        manifest["/pub/project2/repo2.git"]!.symlinks = ["/projects.list"]
+        try ManifestFile(path: f.origin + "/manifest.js.gz").write(manifest, pretty: false)
+        try f.touchOriginManifest()
+        let statusFile = f.mirror + "/fsck.status.js"
+        f.writeConfig(extra: """
+            [fsck]
+            statusfile = \(statusFile)
+            report_to = admin@example.org
+            report_mailhost = 127.0.0.1:1
+            """)
+        let run = try f.runPull()
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(#"remote manifest entry "/fsck.status.js": it is the fsck statusfile"#), "\(run.stderr)")
+        #expect(run.stderr.contains(#"remote manifest entry "/manifest.js.gz": it is the local manifest"#), "\(run.stderr)")
+        #expect(run.stderr.contains(#"remote manifest entry "/pub/project2/repo2.git": symlink /projects.list: it is the projects list"#),
+                "\(run.stderr)")
+        #expect(!FileSystem.exists(statusFile))
+        #expect(FileSystem.isFile(f.mirror + "/projects.list"))
+        let local = try loadManifest(f.mirror + "/manifest.js.gz")
+        #expect(local["/fsck.status.js"] == nil && local["/manifest.js.gz"] == nil)
+        #expect(try referenceFingerprint(f.mirror + "/pub/project1/repo1.git") == (try referenceFingerprint(f.origin + "/pub/project1/repo1.git")))
+
+        for round in 1...2 {
+            let fsck = try runProcess(Tools.ours("grok-fsck"), ["-c", f.config, "-v", "-f"], timeout: 300)
+            #expect(fsck.status == 0, "grok-fsck run \(round): \(fsck.stderr)")
+            #expect(FileSystem.isFile(statusFile), "grok-fsck run \(round) wrote its statusfile")
+        }
+    }
+
     @Test func symlinkedDirectoryInTheMirrorCannotRedirectWrites() throws {
         let f = try PullFixture(repos: 3)
         let outside = f.dir.file("outside")

@@ -105,7 +105,7 @@ public enum PullPlan {
     /// and have a fingerprint. Throws when the calling task is cancelled
     /// (checked every 1024 entries: a manifest of a million entries takes
     /// seconds to cull, and a stop request must not wait for that).
-    public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [String]) throws(CancellationError) -> Culled {
+    public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [ReservedPath]) throws(CancellationError) -> Culled {
         var culled = Culled()
         for (index, gitdir) in remote.gitdirs.enumerated() {
             if index % 1024 == 0 && Task.isCancelled { throw CancellationError() }

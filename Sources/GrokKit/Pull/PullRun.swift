@@ -39,12 +39,8 @@ public struct PullRun: Sendable {
     private var toplevel: String { core.toplevel }
     private var manifestFile: ManifestFile { ManifestFile(path: core.manifest) }
 
-    /// Gitdir prefixes inside toplevel that remote entries may not use.
-    private var reserved: [String] {
-        let objstore = PathUtilities.realpath(core.objstore)
-        guard let gitdir = ManifestTargets.gitdir(of: objstore, toplevel: toplevel) else { return [] }
-        return [gitdir]
-    }
+    /// The paths under toplevel that remote entries may not use.
+    private var reserved: [ReservedPath] { ReservedPath.all(in: config) }
 
     /// The whole one-shot run: one check, its jobs, purge, housekeeping, hooks.
     public func run() async -> ExitStatus {

@@ -32,15 +32,16 @@ public enum RemoteEntryValidator {
         return true
     }
 
-    /// Checks one entry; `reserved` are gitdir prefixes the mirror keeps for
-    /// itself (the objstore directory), which no remote entry may touch.
-    public static func validate(gitdir: String, entry: ManifestEntry, reserved: [String]) -> Rejection? {
+    /// Checks one entry; `reserved` are the paths the tools keep under
+    /// toplevel (`ReservedPath.all`): no gitdir or symlink may be one, lie
+    /// inside one or hold one.
+    public static func validate(gitdir: String, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
         func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
         guard isCleanGitdir(gitdir) else {
             return reject("not a clean absolute path inside toplevel of at most \(maximumDepth) components and \(maximumBytes) bytes")
         }
-        for prefix in reserved where gitdir == prefix || gitdir.hasPrefix(prefix + "/") {
-            return reject("inside \(prefix), which the mirror reserves")
+        if let reason = reserved.lazy.compactMap({ $0.conflict(with: gitdir) }).first {
+            return reject("\(reason), which the tools keep under toplevel")
         }
         let object = entry.object
         if let value = object["fingerprint"], !(value.stringValue.map { Hex.isObjectID(Array($0.utf8)) } ?? false) {
@@ -66,8 +67,8 @@ public enum RemoteEntryValidator {
                 guard let link = item.stringValue, isCleanGitdir(link), link != gitdir else {
                     return reject("symlink \(item) is not a clean absolute path inside toplevel")
                 }
-                for prefix in reserved where link == prefix || link.hasPrefix(prefix + "/") {
-                    return reject("symlink \(link) is inside \(prefix), which the mirror reserves")
+                if let reason = reserved.lazy.compactMap({ $0.conflict(with: link) }).first {
+                    return reject("symlink \(link): \(reason), which the tools keep under toplevel")
                 }
             }
         }

@@ -1,0 +1,60 @@
+/// A path under toplevel that the tools keep for themselves, in gitdir form
+/// (`/` + its path relative to toplevel), with what it is for. A remote
+/// manifest entry whose gitdir or symlink is such a path, lies inside it or
+/// holds it would have grok-pull clone over a file the tools need (a
+/// statusfile turned into a directory makes every grok-fsck run fail), or
+/// purge one; `RemoteEntryValidator` rejects those entries by name.
+public struct ReservedPath: Sendable, Equatable {
+    /// The path relative to toplevel with a leading `/`.
+    public let gitdir: String
+    /// What the tools keep there, for messages ("the fsck statusfile").
+    public let role: String
+
+    public init(gitdir: String, role: String) {
+        self.gitdir = gitdir
+        self.role = role
+    }
+
+    /// Why `path` (a clean gitdir or symlink) may not be used, or nil.
+    public func conflict(with path: String) -> String? {
+        if path == gitdir { return "it is \(role)" }
+        if path.hasPrefix(gitdir + "/") { return "it lies inside \(gitdir), \(role)" }
+        if gitdir.hasPrefix(path + "/") { return "it would hold \(gitdir), \(role)" }
+        return nil
+    }
+
+    /// Every file and directory the configuration places inside toplevel:
+    /// the local manifest with its lock, `.remote` status and fingerprint
+    /// stamps; the objstore directory; the log file; projects.list; the pull
+    /// socket; the fsck statusfile with its lock and journal; the preload
+    /// bundle directory. Paths are resolved as the tools open them (symlinks
+    /// followed, relative paths from the working directory); those outside
+    /// toplevel, and keys that are unset or unreadable, are left out.
+    public static func all(in config: GrokConfig) -> [ReservedPath] {
+        let core = config.core
+        func value(_ section: String, _ key: String) -> String? {
+            guard let text = (try? config.string(section, key)) ?? nil, !text.isEmpty else { return nil }
+            return GrokConfig.expandUser(text)
+        }
+        var paths: [(String, String)] = [
+            (core.manifest, "the local manifest"),
+            (FileLock.lockPath(for: core.manifest), "the local manifest's lock"),
+            (RemoteManifestStatus.path(forLocalManifest: core.manifest), "the remote manifest status file"),
+            (FingerprintStampCache(manifestPath: core.manifest).path, "the manifest's fingerprint stamps"),
+            (core.objstore, "the objstore directory"),
+        ]
+        if let log = core.log { paths.append((log, "the log file")) }
+        if let list = value("pull", "projectslist") { paths.append((list, "the projects list")) }
+        if let socket = value("pull", "socket") { paths.append((socket, "the pull socket")) }
+        if let status = value("fsck", "statusfile") {
+            paths.append((status, "the fsck statusfile"))
+            paths.append((FileLock.lockPath(for: status), "the fsck statusfile's lock"))
+            paths.append((FsckStatusJournal(statusFile: status).path, "the fsck statusfile's journal"))
+        }
+        if let bundles = value("fsck", "preload_bundle_outdir") { paths.append((bundles, "the preload bundle directory")) }
+        return paths.compactMap { path, role in
+            ManifestTargets.gitdir(of: PathUtilities.realpath(path), toplevel: core.toplevel)
+                .map { ReservedPath(gitdir: $0, role: role) }
+        }
+    }
+}
