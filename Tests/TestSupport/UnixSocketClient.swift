@@ -40,6 +40,19 @@ public final class UnixSocketClient {
     @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// What the daemon has written to this client so far, without waiting
+    /// (empty when nothing is there).
+    public func receiveAvailable() -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     deinit { close(fd) }
 
     /// One connection, one line per gitdir.

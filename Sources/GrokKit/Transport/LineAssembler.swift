@@ -13,6 +13,9 @@ struct LineAssembler {
 
     init(limit: Int) { self.limit = limit }
 
+    /// Bytes of an unfinished line arrived (or one being discarded as overlong).
+    var isMidLine: Bool { discarding || !buffer.isEmpty }
+
     mutating func feed(_ bytes: some Collection<UInt8>) -> [Piece] {
         var pieces: [Piece] = []
         for byte in bytes {
