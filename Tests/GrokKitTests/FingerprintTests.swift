@@ -168,4 +168,21 @@ import TestSupport
         #expect(!RefName.isValidHead("ref: refs/heads/../../etc"))
         #expect(RefName.isValidHead(String(repeating: "0", count: 40)))
     }
+
+    /// A hand-edited packed-refs whose lines are out of order or repeated
+    /// is listed by git as it stands: only git can say what it prints.
+    @Test func unsortedOrRepeatedPackedRefsAreLeftToGit() async throws {
+        for (name, edit) in [("unsorted.git", "tac packed-refs.body > packed-refs.new"),
+                             ("repeated.git", "cat packed-refs.body packed-refs.body | sort > packed-refs.new")] {
+            let repo = dir.file(name)
+            try makeRepository(at: repo, packed: true)
+            try shell("""
+                cd '\(repo)'
+                git --git-dir=. update-ref refs/tags/zzz master && git --git-dir=. pack-refs --all
+                head -1 packed-refs > header && grep -v '^#' packed-refs | grep -v '^\\^' > packed-refs.body
+                \(edit) && cat header packed-refs.new > packed-refs && rm header packed-refs.body packed-refs.new
+                """)
+            try await check(repo, expectSource: .git)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import TestSupport
 @testable import GrokKit
@@ -38,6 +39,22 @@ import TestSupport
             #expect("\(error)".hasSuffix("was interrupted"), "\(error)")
         }
         #expect(ContinuousClock.now - begun < .seconds(60))
+    }
+
+    /// A child that daemonizes out of its process group keeps the output
+    /// pipes open after the group is killed: a cancelled run stops waiting
+    /// for them shortly after the grace period.
+    @Test func cancellationDoesNotWaitForAnEscapedGrandchild() async throws {
+        let started = dir.file("escaped")
+        let pidFile = dir.file("escaped.pid")
+        let runner = GitRunner(executable: try fakeGit("setsid sh -c 'echo $$ > \(pidFile); exec sleep 300' &\ntouch '\(started)'\nexec sleep 300"))
+        let run = Task { try await runner.run(gitDir: "/x", ["fetch"]) }
+        while !FileSystem.exists(started) || !FileSystem.exists(pidFile) { try await Task.sleep(for: .milliseconds(20)) }
+        let begun = ContinuousClock.now
+        run.cancel()
+        _ = try? await run.value
+        #expect(ContinuousClock.now - begun < .seconds(6), "the run waited for the escaped process's pipes")
+        if let pid = FileSystem.readString(pidFile).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) { kill(pid, SIGKILL) }
     }
 
     @Test func largeStdoutAndStderrTogetherDoNotDeadlock() async throws {

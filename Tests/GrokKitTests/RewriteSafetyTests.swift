@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import GrokKit
 
 /// The decisions that keep a rewrite from emptying or replacing what is not
@@ -27,6 +28,24 @@ import Testing
         let gzippedConfig = Gzip.compress(Array("[core]\n".utf8), level: 6)
         #expect(throws: ManifestFile.ReadError.notAManifest(path: "m")) { _ = try ManifestFile.decode(gzippedConfig, source: "m") }
         #expect(throws: ManifestFile.ReadError.self) { _ = try ManifestFile.decode(Array("   ".utf8), source: "m") }
+    }
+
+    @Test func otherJSONObjectsAreNotManifests() throws {
+        #expect(throws: ManifestFile.ReadError.notAManifest(path: "m")) {
+            _ = try ManifestFile.decode(Array("{\"name\": \"pkg\", \"version\": \"1.0\"}".utf8), source: "m")
+        }
+        let status = "{\"/srv/git/a.git\": {\"lastcheck\": \"never\", \"nextcheck\": \"2026-12-01\", \"fingerprint\": null}}"
+        #expect(throws: ManifestFile.ReadError.notAManifest(path: "m")) { _ = try ManifestFile.decode(Array(status.utf8), source: "m") }
+        let manifest = "{\"/a.git\": {\"fingerprint\": \"\(String(repeating: "a", count: 40))\", \"modified\": 1, \"reference\": null}}"
+        #expect(try ManifestFile.decode(Array(manifest.utf8), source: "m").count == 1)
+        #expect(throws: FsckStatus.DecodeError.self) { _ = try FsckStatus.decode(Array(manifest.utf8)) }
+        #expect(try FsckStatus.decode(Array(status.utf8)).paths == ["/srv/git/a.git"])
+    }
+
+    @Test func relativeAlternatesAreReadFromTheObjectsDirectory() throws {
+        let dir = TemporaryDirectory()
+        try shell("mkdir -p '\(dir.path)/pub/lender.git/objects' '\(dir.path)/local/b.git/objects/info' && echo ../../../pub/lender.git/objects > '\(dir.path)/local/b.git/objects/info/alternates'")
+        #expect(Alternates.borrowedRepository(of: dir.file("local/b.git")) == dir.file("pub/lender.git"))
     }
 
     @Test func projectsListShape() {

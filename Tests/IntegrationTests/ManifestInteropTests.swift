@@ -154,7 +154,10 @@ import GrokKit
         #expect(m["/pub/project1/repo1.git"]?.symlinks == ["/pub/latest.git"])
         // -c keeps only exported repos.
         try shell("touch '\(top)/pub/project1/repo1.git/git-daemon-export-ok'")
-        #expect(try runOurs(["-m", manifest, "-t", top, "-c", "-p"]).status == 0)
+        // Unexporting 25 of 26 is a mass removal (issue 14): refused, then forced.
+        #expect(try runOurs(["-m", manifest, "-t", top, "-c", "-p"]).status == 1)
+        #expect(try loadManifest(manifest).count > 1)
+        #expect(try runOurs(["-m", manifest, "-t", top, "-c", "-p", "--force-purge"]).status == 0)
         m = try loadManifest(manifest)
         #expect(m.gitdirs == ["/pub/project1/repo1.git"])
     }

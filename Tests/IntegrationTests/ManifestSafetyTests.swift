@@ -56,6 +56,13 @@ import GrokKit
         #expect(try loadManifest(manifest).count == 8)
     }
 
+    @Test func unexportingEverythingCountsAsARemoval() throws {
+        let before = try #require(bytes(manifest))
+        let run = try runProcess(ours, ["-m", manifest, "-t", top, "-p", "-c"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(bytes(manifest) == before)
+    }
+
     @Test func aFileThatIsNotAManifestIsNeverOverwritten() throws {
         let config = dir.file("repos.conf")
         dir.write("repos.conf", "[core]\ntoplevel = \(top)\n")
@@ -72,6 +79,10 @@ import GrokKit
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(bytes(config) == before, "\(arguments) overwrote the config file")
         }
+        dir.write("package.json", "{\"name\": \"web\", \"version\": \"1.0.0\"}\n")
+        let package = try #require(bytes(dir.file("package.json")))
+        #expect(try runProcess(ours, ["-m", dir.file("package.json"), "-t", top]).status == 2)
+        #expect(bytes(dir.file("package.json")) == package)
         let gz = dir.file("notes.txt.gz")
         try shell("printf 'my notes\\n' | gzip > '\(gz)'")
         let gzBefore = try #require(bytes(gz))

@@ -23,6 +23,23 @@ import GrokKit
         let local = try loadManifest(fixture.mirror + "/manifest.js.gz")
         #expect(!local.contains(b), "the replaced repository is no longer a local entry")
         #expect(local[a]?.symlinks.contains(b) == true)
+
+        // And back: the origin makes b a repository of its own again.
+        let aRefs = try shell("git --git-dir='\(fixture.mirror + a)' show-ref")
+        let aURL = try shell("git --git-dir='\(fixture.mirror + a)' config remote._grokmirror.url")
+        try shell("""
+            rm '\(fixture.origin + b)' && git clone -q --bare '\(fixture.origin + a)' '\(fixture.origin + b)'
+            git --git-dir='\(fixture.origin + b)' update-ref refs/heads/bnew master
+            """)
+        try fixture.regenerateOriginManifest()
+        let origin = try loadManifest(fixture.origin + "/manifest.js.gz")
+        #expect(origin.contains(b) && origin[a]?.symlinks.contains(b) == false, "the origin lists b only as a repository")
+        let back = try fixture.runPull()
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(FileSystem.kind(fixture.mirror + b) == .directory)
+        try fixture.expectMirrorEqualsOrigin()
+        #expect(try shell("git --git-dir='\(fixture.mirror + a)' show-ref") == aRefs, "b's refs went into a")
+        #expect(try shell("git --git-dir='\(fixture.mirror + a)' config remote._grokmirror.url") == aURL)
     }
 
     @Test func aSymlinkEntryNeverDeletesADirectoryOfRepositories() throws {
@@ -91,5 +108,30 @@ import GrokKit
             #expect(run.stderr.contains(notes), "\(run.stderr)")
             #expect(FileSystem.read(notes) == original, "\(to) overwrote it")
         }
+        // The statusfile may not be the manifest itself (same JSON shape).
+        fixture.writeConfig(mailhost: "127.0.0.1:1", extra: "")
+        let config = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try config.replacingOccurrences(of: "statusfile = \(fixture.statusFile)", with: "statusfile = ${core:toplevel}/manifest.js.gz")
+            .write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let manifestBefore = FileSystem.read(fixture.toplevel + "/manifest.js.gz")
+        let same = try fixture.runFsck(["-f"])
+        #expect(same.status == 2, "\(same.stderr)")
+        #expect(FileSystem.read(fixture.toplevel + "/manifest.js.gz") == manifestBefore)
+    }
+
+    /// A tree that vanished wholesale keeps its manifest entries and its
+    /// status records: the schedule survives an unmounted disk.
+    @Test func anUnmountedTreeKeepsItsStatusRecords() throws {
+        let fixture = try FsckFixture(repos: 5)
+        #expect(try fixture.runFsck().status == 0)
+        let records = try fixture.status().paths.sorted()
+        #expect(records.count >= 5)
+        try shell("mv '\(fixture.toplevel)/pub' '\(fixture.dir.file("pub-away"))'")
+        let away = try fixture.runFsck()
+        #expect(away.stderr.contains("are missing under"), "\(away.stderr)")
+        #expect(try fixture.status().paths.sorted() == records)
+        try shell("mv '\(fixture.dir.file("pub-away"))' '\(fixture.toplevel)/pub'")
+        #expect(try fixture.runFsck().status == 0)
+        #expect(try fixture.status().paths.sorted() == records)
     }
 }

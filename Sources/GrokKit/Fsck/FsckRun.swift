@@ -210,12 +210,14 @@ public struct FsckRun: Sendable {
             if Task.isCancelled { break }
             if progress.due() { logger.info("      ---: \(index)/\(paths.count) analyzed, \(jobs.count) queued") }
             if PathUtilities.isInside(fullpath, root: objstore) { continue }
-            guard FileSystem.isDirectory(fullpath), let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: core.toplevel),
-                  manifest.contains(gitdir) else {
+            guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: core.toplevel), manifest.contains(gitdir) else {
                 status[fullpath] = nil
                 logger.debug("\(fullpath) is gone, no longer in manifest")
                 continue
             }
+            // Still in the manifest but not on disk: the reconcile kept it
+            // (an unmounted tree), and its schedule is kept with it.
+            guard FileSystem.isDirectory(fullpath) else { continue }
             guard var record = status[fullpath] else { continue }
             maintainer.pointFetchHeadAtDevNull(fullpath)
             var borrowed = Alternates.borrowedRepository(of: fullpath)
@@ -321,7 +323,7 @@ public struct FsckRun: Sendable {
                                      today: CheckDate) async -> [Job] {
         let repositories = ObjectStoreMigration.objectStores(in: objstore)
         guard !repositories.isEmpty else { return [] }
-        for stale in status.paths where PathUtilities.isInside(stale, root: objstore) && !FileSystem.isDirectory(stale) {
+        for stale in status.paths where PathUtilities.isInside(stale, root: objstore) && !FileSystem.isDirectory(stale) && FileSystem.isDirectory(objstore) {
             status[stale] = nil
         }
         var jobs: [Job] = []

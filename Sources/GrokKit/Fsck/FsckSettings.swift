@@ -48,6 +48,11 @@ public struct FsckSettings: Sendable {
             throw .missingKey(path: config.path, section: "fsck", key: "statusfile")
         }
         self.statusFile = GrokConfig.expandUser(statusFile)
+        // The two files share a format (a JSON object keyed by path): one
+        // would overwrite the other.
+        if PathUtilities.realpath(self.statusFile) == PathUtilities.realpath(config.core.manifest) {
+            throw .badValue(path: config.path, section: "fsck", key: "statusfile", value: statusFile, expected: "a file other than the manifest")
+        }
         frequency = try config.int("fsck", "frequency", default: 30)
         guard frequency >= 1 else {
             throw .badValue(path: config.path, section: "fsck", key: "frequency", value: String(frequency), expected: "a number of days, at least 1")

@@ -75,12 +75,20 @@ public struct FsckStatus: Sendable, Equatable {
 
     public static func == (a: FsckStatus, b: FsckStatus) -> Bool { a.records == b.records }
 
+    /// Whether a JSON object is shaped like a status record (grokmirror
+    /// writes `nextcheck` in every one): how a status file is told from a
+    /// manifest, which is also an object keyed by path.
+    public static func isRecord(_ object: JSONObject) -> Bool { object["nextcheck"] != nil }
+
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> FsckStatus {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw DecodeError(reason: "\(error)") }
         guard let object = value.objectValue else { throw DecodeError(reason: "the top level is not a JSON object") }
         for (path, record) in object.pairs where record.objectValue == nil {
             throw DecodeError(reason: "the record of \(path) is not a JSON object")
+        }
+        if let first = object.pairs.first?.value.objectValue, !isRecord(first) {
+            throw DecodeError(reason: "its records have no nextcheck: it is not a status file (a manifest?)")
         }
         var status = FsckStatus()
         status.records = object

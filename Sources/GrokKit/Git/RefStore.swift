@@ -79,6 +79,11 @@ public enum RefStore {
                       Hex.isObjectID(line.prefix(40)) else { throw Unprovable(reason: "bad packed-refs line") }
                 guard let name = String(validating: line.dropFirst(41), as: UTF8.self),
                       name.hasPrefix("refs/"), RefName.isValid(name) else { throw Unprovable(reason: "bad packed refname") }
+                // git lists an unsorted or repeated file as it stands; only a
+                // strictly sorted one is provably what it prints.
+                if let previous = result.last?.0, !previous.utf8.lexicographicallyPrecedes(name.utf8) {
+                    throw Unprovable(reason: "packed-refs not strictly sorted")
+                }
                 result.append((name, String(decoding: line.prefix(40), as: UTF8.self)))
                 continue
             }

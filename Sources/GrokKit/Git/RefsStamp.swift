@@ -14,7 +14,8 @@ import Glibc
 /// stamps therefore mean an equal fingerprint, for a few `lstat` calls.
 ///
 /// A stamp is refused (nil) where that reasoning does not hold: reftable,
-/// an object directory set from the environment, an unreadable part, or
+/// an object directory set from the environment, an unreadable part, a
+/// symlink among the stamped paths (its target's changes would not show), or
 /// any time less than `racyMargin` seconds before `now`, since file times
 /// are coarse and a change in the same tick would not move them (git's own
 /// "racy git" rule for its index).
@@ -60,6 +61,8 @@ public enum RefsStamp {
                 hasher.update(" -\n")
                 return false
             }
+            // A symlink's own times say nothing about what it points at.
+            if (info.st_mode & S_IFMT) == S_IFLNK { trusted = false }
             if info.st_mtim.tv_sec >= oldestTrusted || info.st_ctim.tv_sec >= oldestTrusted { trusted = false }
             hasher.update(" \(info.st_ino) \(info.st_size) \(info.st_mode) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)\n")
             return (info.st_mode & S_IFMT) == S_IFDIR

@@ -37,6 +37,7 @@ public struct ManifestFile: Sendable {
     /// Reads the manifest; a missing file is an empty manifest (first run).
     public func read() throws(ReadError) -> Manifest {
         guard exists else { return Manifest() }
+        if FileSystem.isDirectory(path) { throw .unreadable(path: path, reason: "it is a directory") }
         guard let raw = FileSystem.read(path, limit: 1 << 30) else {
             throw .unreadable(path: path, reason: FileSystem.errorDescription())
         }
@@ -69,9 +70,19 @@ public struct ManifestFile: Sendable {
             throw .undecodable(path: source, reason: "no JSON content")
         }
         guard first == UInt8(ascii: "{") else { throw .notAManifest(path: source) }
-        do { return try Manifest.decode(bytes) } catch {
+        let manifest: Manifest
+        do { manifest = try Manifest.decode(bytes) } catch {
+            // Valid JSON whose values are not objects is another file (a
+            // package.json); only a torn or invalid one is a broken manifest.
+            if case .badEntry = error { throw .notAManifest(path: source) }
             throw .undecodable(path: source, reason: error.description)
         }
+        // grok-fsck's status file is also an object keyed by path; its
+        // records carry `nextcheck`, which no manifest entry has.
+        if let first = manifest.gitdirs.first, let entry = manifest[first], entry.object["nextcheck"] != nil {
+            throw .notAManifest(path: source)
+        }
+        return manifest
     }
 
     /// Replaces the manifest atomically (see `AtomicFile`). Call with the

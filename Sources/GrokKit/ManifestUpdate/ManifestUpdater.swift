@@ -100,6 +100,8 @@ public struct ManifestUpdater: Sendable {
     private struct Targets {
         var repositories: [(fullpath: String, gitdir: String)] = []
         var symlinks: [(path: String, gitdir: String)] = []
+        /// The symlinks a full walk found (nil without a walk): only these
+        /// stay in `symlinks` lists.
         var foundByWalk: Set<String>? = nil
         var unreadable: [String] = []
         var count: Int { repositories.count + symlinks.count }
@@ -149,17 +151,29 @@ public struct ManifestUpdater: Sendable {
     private func select(in manifest: inout Manifest) throws(Failure) -> Targets {
         var targets = Targets()
         var candidates: [Candidate] = []
+        let before = manifest.count
+        var vanished: Set<String> = []
         if ManifestTargets.needsFullWalk(purge: options.purge, paths: options.paths, manifestIsEmpty: manifest.isEmpty) {
-            let walk = try walkToplevel(dropping: &manifest)
+            let walk = walkToplevel(dropping: &manifest)
             candidates = walk.candidates
-            targets.foundByWalk = Set(candidates.map(\.gitdir))
+            targets.foundByWalk = Set(candidates.compactMap { candidate in
+                if case .symlink(_, let gitdir) = candidate { return gitdir }
+                return nil
+            })
             targets.unreadable = walk.unreadable
+            vanished = walk.vanished
         }
         if !manifest.isEmpty && !options.paths.isEmpty {
             candidates += try classify(options.paths, toplevel: options.toplevel, excluding: Set(candidates.map(\.gitdir)))
         }
         candidates += replacedBySymlinks(in: manifest, excluding: Set(candidates.map(\.gitdir)))
         if options.checkExportOK { candidates = exported(candidates, in: &manifest) }
+        // Everything a walk drops (gone, or no longer exported) counts.
+        if targets.foundByWalk != nil, !options.forcePurge, let why = RemovalProtection.standard.refusal(removing: before - manifest.count, of: before) {
+            throw Failure(message: "Refusing to drop repositories from the manifest: \(why). Is \(options.toplevel) mounted? "
+                          + "If they were deleted (or unexported) on purpose, run again with --force-purge.")
+        }
+        for gitdir in vanished.sorted() { logger.info(" manifest: purged \(gitdir) (gone)") }
         for candidate in candidates {
             switch candidate {
             case .repository(let fullpath, let gitdir): targets.repositories.append((fullpath, gitdir))
@@ -174,11 +188,10 @@ public struct ManifestUpdater: Sendable {
         return targets
     }
 
-    /// Walks toplevel and drops the entries whose repository is gone,
-    /// unless that is more than `RemovalProtection` allows (an unmounted or
-    /// unreadable tree) and `--force-purge` was not given. Entries below a
-    /// directory the walk could not read are kept.
-    private func walkToplevel(dropping manifest: inout Manifest) throws(Failure) -> (candidates: [Candidate], unreadable: [String]) {
+    /// Walks toplevel and drops the entries whose repository is gone (the
+    /// caller applies `RemovalProtection`). Entries below a directory the
+    /// walk could not read are kept.
+    private func walkToplevel(dropping manifest: inout Manifest) -> (candidates: [Candidate], unreadable: [String], vanished: Set<String>) {
         let toplevel = options.toplevel
         logger.info("   search: finding all repos in \(toplevel)")
         let walk = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true).walk(under: toplevel)
@@ -190,13 +203,8 @@ public struct ManifestUpdater: Sendable {
         for directory in walk.unreadable { logger.error("Cannot read \(directory) (\(FileSystem.errorDescription(walk.errors[directory] ?? EACCES))); keeping its entries") }
         let unreadable = walk.unreadable.compactMap { ManifestTargets.gitdir(of: $0, toplevel: toplevel) }
         let vanished = ManifestTargets.vanished(in: manifest, found: Set(candidates.map(\.gitdir)), unreadable: unreadable)
-        if !options.forcePurge, let why = RemovalProtection.standard.refusal(removing: vanished.count, of: manifest.count) {
-            throw Failure(message: "Refusing to drop repositories gone from \(toplevel): \(why). Is the filesystem mounted? "
-                          + "If they were deleted on purpose, run again with --force-purge.")
-        }
-        for gitdir in vanished.sorted() { logger.info(" manifest: purged \(gitdir) (gone)") }
         manifest.remove(vanished)
-        return (candidates, walk.unreadable)
+        return (candidates, walk.unreadable, vanished)
     }
 
     /// Entries recorded as repositories whose path is now a symlink (a

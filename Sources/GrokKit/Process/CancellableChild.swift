@@ -14,6 +14,8 @@ final class CancellableChild: Sendable {
     private struct State {
         var pid: pid_t = 0
         var cancelled = false
+        /// `MonotonicTime.seconds()` of the cancellation.
+        var cancelledAt: Double? = nil
     }
 
     private let state = Mutex(State())
@@ -39,9 +41,21 @@ final class CancellableChild: Sendable {
     /// Called once the child has exited, before it is reaped.
     func exited() { state.withLock { $0.pid = 0 } }
 
+    /// When the run stops waiting for the child's output after a
+    /// cancellation: the grace period plus one second, so that a process
+    /// that escaped the group and keeps the pipes open (a daemonizing
+    /// `manifest_command`) cannot hold the run until its timeout.
+    var abandonAt: Double? {
+        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+        return state.withLock { $0.cancelledAt }.map { $0 + seconds + 1 }
+    }
+
     func cancel() {
         let alreadyCancelled = state.withLock { state in
-            defer { state.cancelled = true }
+            defer {
+                state.cancelled = true
+                if state.cancelledAt == nil { state.cancelledAt = MonotonicTime.seconds() }
+            }
             return state.cancelled
         }
         if !alreadyCancelled { terminate() }

@@ -95,7 +95,7 @@ public enum CommandRunner {
 
         child.started(pid)
         var drain = Drain(stdout: outPipe[0], stderr: errPipe[0], stdin: inPipe[1], input: input ?? [], limit: outputLimit)
-        let ending = drain.run(until: MonotonicTime.seconds() + timeout)
+        let ending = drain.run(until: MonotonicTime.seconds() + timeout, child: child)
         drain.closeRemaining()
         if ending != .finished { kill(-pid, SIGKILL) }
         let status = reap(pid, child: child)
@@ -191,16 +191,21 @@ public enum CommandRunner {
             }
         }
 
-        mutating func run(until deadline: Double) -> Ending {
+        /// Drains until both outputs close, the deadline passes, or the
+        /// child was cancelled long enough ago (`CancellableChild.abandonAt`;
+        /// polls wake at least once a second to notice it).
+        mutating func run(until deadline: Double, child: CancellableChild) -> Ending {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while stdoutFD >= 0 || stderrFD >= 0 {
-                let remaining = deadline - MonotonicTime.seconds()
-                if remaining <= 0 { return .timedOut }
+                let now = MonotonicTime.seconds()
+                if let abandon = child.abandonAt, now >= abandon { return .timedOut }
+                let remaining = min(deadline - now, 1)
+                if deadline - now <= 0 { return .timedOut }
                 var fds: [pollfd] = []
                 if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
                 if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
                 if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
-                let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 60_000).rounded(.up)))
+                let ready = poll(&fds, nfds_t(fds.count), Int32((remaining * 1000).rounded(.up)))
                 if ready < 0 && errno != EINTR { return .finished }
                 guard ready > 0 else { continue }
                 for entry in fds where entry.revents != 0 {

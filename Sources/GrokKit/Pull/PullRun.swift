@@ -274,7 +274,9 @@ public struct PullRun: Sendable {
     }
 
     private static func diskState(_ path: String, symlinks: [String], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
-        guard BareRepository.isBare(path) else {
+        // A symlink where the origin lists a repository is no copy of it:
+        // the repository is created in its place (see `RepoJobRunner`).
+        guard !FileSystem.isSymlink(path), BareRepository.isBare(path) else {
             // An init interrupted by a crash or signal is completed like a new clone.
             let present = FileSystem.exists(path) && !FileSystem.isSymlink(path) && !BareRepository.isUnfinishedInitialization(path)
             return PullPlan.DiskState(exists: present)

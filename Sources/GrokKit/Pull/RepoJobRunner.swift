@@ -92,6 +92,7 @@ public struct RepoJobRunner: Sendable {
             switch job.action {
             case .initialize:
                 logger.info("     init: \(gitdir)")
+                try removeSymlinkToRepository(repo)
                 try await createFresh(repo, job: job, previousLender: nil)
                 cloned = true
                 mustFetch = true
@@ -266,6 +267,21 @@ public struct RepoJobRunner: Sendable {
                 logger.error("\(error)")
             }
         }
+    }
+
+    /// A repository the origin lists where this mirror has a symlink (the
+    /// origin turned a symlink back into a repository): a link to a
+    /// repository inside toplevel, as `symlinks` entries make, is removed
+    /// (nothing but the link goes); any other symlink is refused, since
+    /// creating the repository would write through it.
+    private func removeSymlinkToRepository(_ repo: ContainedPath) throws(Failure) {
+        guard FileSystem.isSymlink(repo.path) else { return }
+        let target = PathUtilities.realpath(repo.path)
+        guard PathUtilities.isInside(target, root: toplevel), BareRepository.isBare(target) else {
+            throw Failure(message: "\(repo.path) is a symlink to \(target), not to a repository of this mirror; refusing to create a repository through it")
+        }
+        logger.info("  symlink: \(repo.path.dropFirst(toplevel.count)) is a repository again, removing the link to \(target.dropFirst(toplevel.count))")
+        unlink(repo.path)
     }
 
     private func existing(at path: String, target: String) -> SymlinkPlacement.Existing {

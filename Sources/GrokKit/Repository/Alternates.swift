@@ -8,7 +8,9 @@ public enum Alternates {
         guard let bytes = FileSystem.read(fullpath + "/objects/info/alternates", limit: 1 << 20) else { return nil }
         let content = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard content.count > 8, content.hasSuffix("/objects") else { return nil }
-        return PathUtilities.realpath(String(content.dropLast(8)))
+        // git reads a relative entry from the objects directory.
+        let objects = content.hasPrefix("/") ? content : fullpath + "/objects/" + content
+        return PathUtilities.realpath(String(objects.dropLast(8)))
     }
 
     /// Makes `fullpath` borrow from `lender` (one line, `<lender>/objects`),
