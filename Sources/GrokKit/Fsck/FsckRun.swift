@@ -215,9 +215,7 @@ public struct FsckRun: Sendable {
                 logger.debug("\(fullpath) is gone, no longer in manifest")
                 continue
             }
-            // Still in the manifest but not on disk: the reconcile kept it
-            // (an unmounted tree), and its schedule is kept with it.
-            guard FileSystem.isDirectory(fullpath) else { continue }
+            guard FileSystem.isDirectory(fullpath) else { continue }  // kept by the reconcile (unmounted?), schedule and all
             guard var record = status[fullpath] else { continue }
             maintainer.pointFetchHeadAtDevNull(fullpath)
             var borrowed = Alternates.borrowedRepository(of: fullpath)
