@@ -64,6 +64,29 @@ import GrokKit
         try fixture.expectMirrorEqualsOrigin()
     }
 
+    /// Issue 15.2: a symlink of the mirror's own where a repository belongs
+    /// never lets grok-pull write outside toplevel, and a directory that is
+    /// not a repository is never initialized into.
+    @Test func theMirrorsOwnSymlinksAndDirectoriesAreNeverWrittenThrough() throws {
+        let fixture = try PullFixture(repos: 4)
+        let outsideDir = fixture.dir.file("outside-dir"), outsideRepo = fixture.dir.file("outside.git")
+        try shell("""
+            cd '\(fixture.mirror)' && mkdir -p '\(outsideDir)' pub/project2 pub/project3 pub/project4/repo4.git && echo precious > '\(outsideDir)/file'
+            git init -q --bare '\(outsideRepo)' && echo mine > '\(outsideRepo)/description'
+            ln -s '\(outsideDir)' '\(fixture.mirror)/pub/project2/repo2.git'
+            ln -s '\(outsideRepo)' '\(fixture.mirror)/pub/project3/repo3.git'
+            echo keep > '\(fixture.mirror)/pub/project4/repo4.git/notes.txt'
+            """)
+        let outside = try shell("cd '\(fixture.dir.path)' && find outside-dir outside.git -printf '%p %s %T@\\n' | sort")
+        let run = try fixture.runPull()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("repo2.git is a symlink to \(outsideDir), not to a repository of this mirror"))
+        #expect(run.stderr.contains("repo3.git is a symlink to \(outsideRepo), not to a repository of this mirror"))
+        #expect(try shell("cd '\(fixture.dir.path)' && find outside-dir outside.git -printf '%p %s %T@\\n' | sort") == outside)
+        #expect(try shell("ls -A '\(fixture.mirror)/pub/project4/repo4.git'") == "notes.txt\n", "initialized into a directory that is not ours")
+        #expect(try referenceFingerprint(fixture.mirror + "/pub/project1/repo1.git") == (try referenceFingerprint(fixture.origin + "/pub/project1/repo1.git")))
+    }
+
     @Test func aLocalManifestOrProjectsListThatIsAnotherFileIsNeverReplaced() throws {
         let fixture = try PullFixture(repos: 2)
         fixture.dir.write("notes.txt", "[notes]\nkeep = me\n")
