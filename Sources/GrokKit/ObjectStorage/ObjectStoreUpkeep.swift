@@ -165,7 +165,7 @@ public struct ObjectStoreUpkeep: Sendable {
         }
         logger.info("\(name): deleting (no longer used by anything)")
         do { try ContainedPath(toplevel: settings.objstore, gitdir: "/" + name).remove() } catch {
-            logger.error("\(error.description)")
+            logger.error("\(error)")
             return false
         }
         return true

@@ -124,6 +124,8 @@ public struct RepoJobRunner: Sendable {
             throw Failure(message: error.message)
         } catch let error as ContainedPath.Escape {
             throw Failure(message: error.description)
+        } catch let error as ContainedPath.Refusal {
+            throw Failure(message: error.description)
         } catch let error as Failure {
             throw error
         } catch {

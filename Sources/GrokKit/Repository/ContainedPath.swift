@@ -48,11 +48,45 @@ public struct ContainedPath: Sendable, Equatable {
         }
     }
 
-    /// Deletes the path: a symlink is unlinked (never followed), a directory
-    /// removed with everything below it, without following symlinks inside.
-    public func remove() throws(Escape) {
-        guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else { throw Escape(path: path) }
-        Self.removeTree(path)
+    /// Why `remove` refused: the path resolves outside toplevel, or what
+    /// stands there is not a symlink or a bare repository.
+    public struct Refusal: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "Not deleting \(path): \(reason)" }
+    }
+
+    /// Deletes the repository at the path: a symlink is unlinked (never
+    /// followed), a bare repository removed with everything below it,
+    /// without following symlinks inside; a missing path is left missing.
+    /// Throws `Refusal`, deleting nothing, when the path resolves outside
+    /// toplevel or holds anything else (a file, a plain directory), so no
+    /// caller can delete data that is not a repository. Callers decide
+    /// beforehand whether this repository may go (`RepositoryDeletion`).
+    public func remove() throws(Refusal) {
+        guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
+            throw Refusal(path: path, reason: "it resolves outside toplevel")
+        }
+        switch FileSystem.kind(path) {
+        case .missing: return
+        case .symlink: unlink(path)
+        case .directory where BareRepository.isBare(path): Self.removeRepositoryTree(path)
+        default: throw Refusal(path: path, reason: "it is not a bare repository or a symlink")
+        }
+    }
+
+    /// Removes a bare repository so that, if interrupted, what is left
+    /// still reads as one (and a later `remove` finishes it): everything
+    /// else first, then the contents of objects/ and refs/, then HEAD.
+    static func removeRepositoryTree(_ path: String) {
+        let skeleton: Set<String> = ["objects", "refs", "HEAD"]
+        for name in FileSystem.listDirectory(path) ?? [] where !skeleton.contains(name) { removeTree(path + "/" + name) }
+        for directory in ["objects", "refs"] {
+            for name in FileSystem.listDirectory(path + "/" + directory) ?? [] { removeTree(path + "/" + directory + "/" + name) }
+        }
+        unlink(path + "/HEAD")
+        for name in skeleton { removeTree(path + "/" + name) }
+        rmdir(path)
     }
 
     static func removeTree(_ path: String) {

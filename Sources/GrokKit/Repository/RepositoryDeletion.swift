@@ -1,0 +1,64 @@
+/// Whether a path may be deleted as one of this mirror's repositories
+/// (pure: `RepositoryDeletion.Observed.at` looks at the disk, `refusal`
+/// decides).
+///
+/// Why: grokmirror 2.0.12 deletes whatever stands at a path it purges,
+/// reclones or drops from the objstore. Here every destructive step deletes
+/// only what was proven to be the mirror's: a bare repository (a symlink is
+/// only unlinked, never followed), holding no other repository below it,
+/// of the kind the step expects, and for a purge one whose config names the
+/// mirror's remote (a repository without it was not cloned by grok-pull:
+/// someone else put it there, so only they may delete it).
+public enum RepositoryDeletion {
+    /// Which destructive step asks.
+    public enum Purpose: Sendable, Equatable {
+        /// grok-pull deleting a repository the origin no longer lists.
+        case purge
+        /// grok-pull replacing a repository grok-fsck asked to reclone
+        /// (its config may be what is broken, so no remote is required).
+        case reclone
+        /// grok-fsck deleting an objstore repository nothing uses.
+        case objectStore
+    }
+
+    /// What stands at the path.
+    public struct Observed: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case missing, symlink, bareRepository, other }
+        public var kind: Kind
+        /// The config has `remote.<remotename>.url` (grok-pull adds it to
+        /// every repository it clones).
+        public var hasMirrorRemote: Bool
+        /// Some repository lies below the path (it is then a directory of
+        /// repositories, whatever else it looks like).
+        public var holdsRepositories: Bool
+        /// It carries the `grokmirror.objstore` telltale.
+        public var isObjectStore: Bool
+
+        public init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false) {
+            self.kind = kind
+            self.hasMirrorRemote = hasMirrorRemote
+            self.holdsRepositories = holdsRepositories
+            self.isObjectStore = isObjectStore
+        }
+    }
+
+    /// Why `observed` must not be deleted for `purpose`, or nil when it may
+    /// (a symlink is then only unlinked; `missing` needs nothing deleted).
+    public static func refusal(_ observed: Observed, for purpose: Purpose) -> String? {
+        switch observed.kind {
+        case .missing: return nil
+        case .symlink: return purpose == .objectStore ? "it is a symlink, not an objstore repository" : nil
+        case .other: return "it is not a bare repository (a file, or a directory that may hold anyone's data)"
+        case .bareRepository: break
+        }
+        if observed.holdsRepositories { return "other repositories lie below it" }
+        switch purpose {
+        case .objectStore:
+            if !observed.isObjectStore { return "it has no \(MarkerFile.objstore) file, so it is no objstore repository" }
+        case .purge, .reclone:
+            if observed.isObjectStore { return "it is an objstore repository" }
+            if purpose == .purge && !observed.hasMirrorRemote { return "its config has no mirror remote, so this mirror did not clone it" }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import GrokKit
+
+/// The one rule every destructive step follows (issue 15.3).
+@Suite struct RepositoryDeletionTests {
+    typealias Observed = RepositoryDeletion.Observed
+
+    @Test func onlyBareRepositoriesAndSymlinksMayGo() {
+        for purpose in [RepositoryDeletion.Purpose.purge, .reclone] {
+            #expect(RepositoryDeletion.refusal(Observed(kind: .missing), for: purpose) == nil)
+            #expect(RepositoryDeletion.refusal(Observed(kind: .symlink), for: purpose) == nil)
+            #expect(RepositoryDeletion.refusal(Observed(kind: .other, hasMirrorRemote: true), for: purpose)?.contains("not a bare repository") == true)
+        }
+        #expect(RepositoryDeletion.refusal(Observed(kind: .symlink), for: .objectStore)?.contains("symlink") == true)
+    }
+
+    @Test func aRepositoryHoldingOthersIsNeverDeleted() {
+        let holder = Observed(kind: .bareRepository, hasMirrorRemote: true, holdsRepositories: true, isObjectStore: true)
+        for purpose in [RepositoryDeletion.Purpose.purge, .reclone, .objectStore] {
+            #expect(RepositoryDeletion.refusal(holder, for: purpose) == "other repositories lie below it")
+        }
+    }
+
+    @Test func eachStepDeletesOnlyItsOwnKind() {
+        let mirrored = Observed(kind: .bareRepository, hasMirrorRemote: true)
+        let foreign = Observed(kind: .bareRepository)
+        let store = Observed(kind: .bareRepository, isObjectStore: true)
+        #expect(RepositoryDeletion.refusal(mirrored, for: .purge) == nil)
+        #expect(RepositoryDeletion.refusal(foreign, for: .purge)?.contains("did not clone it") == true)
+        #expect(RepositoryDeletion.refusal(foreign, for: .reclone) == nil, "a reclone repairs a repository whose config may be broken")
+        #expect(RepositoryDeletion.refusal(store, for: .purge)?.contains("objstore") == true)
+        #expect(RepositoryDeletion.refusal(store, for: .reclone)?.contains("objstore") == true)
+        #expect(RepositoryDeletion.refusal(store, for: .objectStore) == nil)
+        #expect(RepositoryDeletion.refusal(mirrored, for: .objectStore)?.contains(MarkerFile.objstore) == true)
+    }
+
+    @Test func observingTellsTheKinds() throws {
+        let dir = TemporaryDirectory()
+        try shell("""
+            set -e; cd '\(dir.path)'
+            git init -q --bare mirrored.git && git --git-dir=mirrored.git remote add _grokmirror https://example.org/x
+            git init -q --bare foreign.git
+            git init -q --bare holder.git && git init -q --bare holder.git/nested/inner.git
+            mkdir plain && echo x > plain/file && ln -s mirrored.git link
+            """)
+        let mirrored = Observed.at(dir.file("mirrored.git"), remoteName: "_grokmirror")
+        #expect(mirrored == Observed(kind: .bareRepository, hasMirrorRemote: true))
+        #expect(Observed.at(dir.file("foreign.git"), remoteName: "_grokmirror") == Observed(kind: .bareRepository))
+        #expect(Observed.at(dir.file("holder.git")).holdsRepositories)
+        #expect(Observed.at(dir.file("plain")) == Observed(kind: .other))
+        #expect(Observed.at(dir.file("plain/file")) == Observed(kind: .other))
+        #expect(Observed.at(dir.file("link")) == Observed(kind: .symlink))
+        #expect(Observed.at(dir.file("gone")) == Observed(kind: .missing))
+    }
+
+    /// The common primitive refuses anything but a symlink or a bare
+    /// repository, deleting nothing; a link is unlinked, never followed.
+    @Test func containedRemoveRefusesWhatIsNotARepository() throws {
+        let dir = TemporaryDirectory()
+        try shell("""
+            set -e; cd '\(dir.path)'
+            mkdir plain && echo x > plain/file && echo y > file
+            git init -q --bare repo.git && ln -s repo.git link
+            """)
+        for name in ["plain", "file"] {
+            #expect(throws: ContainedPath.Refusal.self) { try ContainedPath(toplevel: dir.path, gitdir: "/" + name).remove() }
+            #expect(FileSystem.exists(dir.file(name)))
+        }
+        try ContainedPath(toplevel: dir.path, gitdir: "/link").remove()
+        #expect(FileSystem.kind(dir.file("link")) == .missing && BareRepository.isBare(dir.file("repo.git")))
+        try ContainedPath(toplevel: dir.path, gitdir: "/repo.git").remove()
+        #expect(FileSystem.kind(dir.file("repo.git")) == .missing)
+    }
+}
