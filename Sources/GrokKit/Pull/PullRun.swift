@@ -347,22 +347,25 @@ public struct PullRun: Sendable {
     }
 
     /// Deletes what the origin no longer lists (see `PullPlan.purge`),
-    /// never a repository in `busy` (a job or housekeeping is on it).
+    /// never a repository in `busy` (a job or housekeeping is on it), nor
+    /// one anything borrows from (under toplevel or the objstore directory,
+    /// absolute or relative alternates), nor what `RepositoryDeletion`
+    /// refuses (see `purgeOne`). Returns the gitdirs deleted.
     func purge(culled: PullPlan.Culled, hadRejections: Bool, busy: Set<String>) async -> [String] {
         if hadRejections {
             logger.critical("Not purging: the remote manifest had rejected entries")
             return []
         }
         let found = RepositoryWalker(excludeObjectStores: true).findAll(under: toplevel)
+        // Lenders as realpaths: borrowers anywhere under toplevel or the
+        // objstore directory, through absolute or relative alternates.
+        let lenders = BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore).filter { !$0.value.isEmpty }
         var gitdirs: [String] = []
         var borrowedFrom = Set<String>()
         for path in found {
             guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else { continue }
             gitdirs.append(gitdir)
-            if !FileSystem.isSymlink(path), let borrowed = Alternates.borrowedRepository(of: path),
-               let lender = ManifestTargets.gitdir(of: borrowed, toplevel: toplevel) {
-                borrowedFrom.insert(lender)
-            }
+            if !FileSystem.isSymlink(path), lenders[PathUtilities.realpath(path)] != nil { borrowedFrom.insert(gitdir) }
         }
         let decision = PullPlan.purge(found: gitdirs, culled: culled, noPurge: settings.noPurge, ffOnly: settings.ffOnly,
                                       borrowedFrom: borrowedFrom, purgeProtect: settings.purgeProtect, force: options.forcePurge)
@@ -371,26 +374,37 @@ public struct PullRun: Sendable {
             logger.critical("\(refusal)")
             return []
         }
-        var purged: [String] = []
-        for gitdir in decision.purge {
+        return decision.purge.filter { gitdir in
             if busy.contains(gitdir) {
                 logger.info("    defer: \(gitdir) (busy, not purged this run)")
-                continue
+                return false
             }
-            do {
-                let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
-                guard let lock = try FileLock.tryAcquire(for: repo.path) else {
-                    logger.info("    defer: \(gitdir) (locked, not purged this run)")
-                    continue
-                }
-                defer { lock.release() }
-                logger.info("    purge: \(gitdir)")
-                try repo.remove()
-                purged.append(gitdir)
-            } catch {
-                logger.error("\(error)")
-            }
+            return purgeOne(gitdir)
         }
-        return purged
+    }
+
+    /// Deletes one repository under its lock, if `RepositoryDeletion`
+    /// allows it: a bare repository holding no other, not an objstore
+    /// repository, cloned by this mirror (its config has the mirror's
+    /// remote), or a symlink (only the link goes). True when it is gone.
+    private func purgeOne(_ gitdir: String) -> Bool {
+        do {
+            let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
+            guard let lock = try FileLock.tryAcquire(for: repo.path) else {
+                logger.info("    defer: \(gitdir) (locked, not purged this run)")
+                return false
+            }
+            defer { lock.release() }
+            if let why = RepositoryDeletion.refusal(.at(repo.path, remoteName: settings.remoteName), for: .purge) {
+                logger.error("Not purging \(repo.path): \(why)")
+                return false
+            }
+            logger.info("    purge: \(gitdir)")
+            try repo.remove()
+            return true
+        } catch {
+            logger.error("\(error)")
+            return false
+        }
     }
 }

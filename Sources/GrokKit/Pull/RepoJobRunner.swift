@@ -79,8 +79,12 @@ public struct RepoJobRunner: Sendable {
         AtomicFile.removeStaleTemporaries(of: ["alternates"], in: repo.path + "/objects/info")
         guard job.action == .initialize, FileSystem.kind(repo.path + ".reclone") != .missing,
               let aside = try? ContainedPath(toplevel: toplevel, gitdir: job.gitdir + ".reclone") else { return }
+        if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
+            logger.error("Not deleting \(aside.path) (where a reclone moves a repository aside): \(why)")
+            return
+        }
         logger.info("  cleanup: \(job.gitdir).reclone (left by an interrupted reclone)")
-        try? aside.remove()
+        do { try aside.remove() } catch { logger.error("\(error)") }
     }
 
     private func perform(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Outcome {
@@ -100,6 +104,7 @@ public struct RepoJobRunner: Sendable {
                 logger.info("  reclone: \(gitdir)")
                 let previousLender = Alternates.borrowedRepository(of: repo.path)
                 let aside = try ContainedPath(toplevel: toplevel, gitdir: gitdir + ".reclone")
+                try checkRecloneDeletes(repo, aside: aside)
                 try aside.remove()
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
                 try aside.remove()
@@ -271,6 +276,20 @@ public struct RepoJobRunner: Sendable {
         }
     }
 
+    /// A reclone moves the repository aside and deletes it: both it and
+    /// whatever an earlier reclone left aside must be repositories it may
+    /// delete (`RepositoryDeletion`); a symlink is never recloned through.
+    /// Throws `Failure` naming the path and why, before anything moves.
+    private func checkRecloneDeletes(_ repo: ContainedPath, aside: ContainedPath) throws(Failure) {
+        let observed = RepositoryDeletion.Observed.at(repo.path)
+        if let why = observed.kind == .symlink ? "it is a symlink" : RepositoryDeletion.refusal(observed, for: .reclone) {
+            throw Failure(message: "Not recloning \(repo.path): \(why)")
+        }
+        if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
+            throw Failure(message: "Not recloning \(repo.path): \(aside.path) is in the way and \(why)")
+        }
+    }
+
     /// A repository the origin lists where this mirror has a symlink (the
     /// origin turned a symlink back into a repository): a link to a
     /// repository inside toplevel, as `symlinks` entries make, is removed
@@ -291,7 +310,8 @@ public struct RepoJobRunner: Sendable {
         case .symlink: return .symlink(pointsAtTarget: PathUtilities.realpath(path) == PathUtilities.realpath(target))
         case .directory:
             if FileSystem.listDirectory(path)?.isEmpty == true { return .emptyDirectory }
-            return BareRepository.isBare(path) && !BareRepository.isObjectStore(path) ? .bareRepository : .other
+            let observed = RepositoryDeletion.Observed.at(path)
+            return observed.kind == .bareRepository && !observed.isObjectStore && !observed.holdsRepositories ? .bareRepository : .other
         case .missing: return .missing
         default: return .other
         }
