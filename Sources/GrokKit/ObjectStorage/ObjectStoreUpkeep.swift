@@ -146,11 +146,20 @@ public struct ObjectStoreUpkeep: Sendable {
 
     /// Deletes an objstore repository nothing borrows from, after checking
     /// again under its lock (grok-pull may have just started a clone
-    /// against it: it registers the clone under the same lock).
+    /// against it: it registers the clone under the same lock). Only a
+    /// bare repository with the `grokmirror.objstore` telltale, holding no
+    /// other repository, inside the objstore directory is deleted (see
+    /// `RepositoryDeletion`); each refusal is logged.
     private func deleteUnused(_ store: ObjectStoreRepository) async -> Bool {
         let name = PathUtilities.basename(store.path)
-        guard BareRepository.isObjectStore(store.path) else {
-            logger.warning("\(name): nothing borrows from it, but it has no \(MarkerFile.objstore) file; leaving it alone")
+        let root = PathUtilities.realpath(settings.objstore)
+        guard PathUtilities.isInside(store.path, root: root), store.path != root,
+              let target = try? ContainedPath(toplevel: root, gitdir: String(store.path.dropFirst(root == "/" ? 0 : root.count))) else {
+            logger.warning("\(store.path): nothing borrows from it, but it is not inside \(root); leaving it alone")
+            return false
+        }
+        if let why = RepositoryDeletion.refusal(.at(store.path), for: .objectStore) {
+            logger.warning("\(name): nothing borrows from it, but \(why); leaving it alone")
             return false
         }
         guard let lock = try? FileLock.tryAcquire(for: store.path) else { return false }
@@ -164,7 +173,7 @@ public struct ObjectStoreUpkeep: Sendable {
             return false
         }
         logger.info("\(name): deleting (no longer used by anything)")
-        do { try ContainedPath(toplevel: settings.objstore, gitdir: "/" + name).remove() } catch {
+        do { try target.remove() } catch {
             logger.error("\(error)")
             return false
         }
