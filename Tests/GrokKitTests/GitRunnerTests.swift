@@ -38,7 +38,10 @@ import TestSupport
         } catch {
             #expect("\(error)".hasSuffix("was interrupted"), "\(error)")
         }
-        #expect(ContinuousClock.now - begun < .seconds(60))
+        // Seconds here; the behaviour this replaced took 300 s or more. The
+        // bound is wide because on a 2-core CI machine other tests' blocking
+        // work can starve the task pool this test resumes on for a minute.
+        #expect(ContinuousClock.now - begun < .seconds(240))
     }
 
     /// A child that daemonizes out of its process group keeps the output
@@ -53,8 +56,10 @@ import TestSupport
         let begun = ContinuousClock.now
         run.cancel()
         _ = try? await run.value
-        // About 3 s (grace + 1 s); without the fix, the hour-long timeout.
-        #expect(ContinuousClock.now - begun < .seconds(30), "the run waited for the escaped process's pipes")
+        // Seconds here; the behaviour this replaced took 300 s or more. The
+        // bound is wide because on a 2-core CI machine other tests' blocking
+        // work can starve the task pool this test resumes on for a minute.
+        #expect(ContinuousClock.now - begun < .seconds(240), "the run waited for the escaped process's pipes")
         if let pid = FileSystem.readString(pidFile).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) { kill(pid, SIGKILL) }
     }
 

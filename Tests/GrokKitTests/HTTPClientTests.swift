@@ -28,7 +28,10 @@ import TestSupport
         } catch {
             #expect((error as? HTTPClient.Failure)?.reason == "interrupted", "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(60))
+        // Seconds here; the behaviour this replaced took 300 s or more. The
+        // bound is wide because on a 2-core CI machine other tests' blocking
+        // work can starve the task pool this test resumes on for a minute.
+        #expect(ContinuousClock.now - started < .seconds(240))
     }
 
     @Test func truncatedBodyIsAnError() async throws {
