@@ -166,7 +166,9 @@ public struct ManifestUpdater: Sendable {
         if !manifest.isEmpty && !options.paths.isEmpty {
             candidates += try classify(options.paths, toplevel: options.toplevel, excluding: Set(candidates.map(\.gitdir)))
         }
-        candidates += replacedBySymlinks(in: manifest, excluding: Set(candidates.map(\.gitdir)))
+        // A walk has classified every path it saw; without one, each entry
+        // is looked at once.
+        if targets.foundByWalk == nil { candidates += replacedBySymlinks(in: manifest, excluding: Set(candidates.map(\.gitdir))) }
         if options.checkExportOK { candidates = exported(candidates, in: &manifest) }
         // Everything a walk drops (gone, or no longer exported) counts.
         if targets.foundByWalk != nil, !options.forcePurge, let why = RemovalProtection.standard.refusal(removing: before - manifest.count, of: before) {
