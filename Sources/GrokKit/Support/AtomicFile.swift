@@ -20,11 +20,8 @@ public enum AtomicFile {
 
     /// Removes the temp files that writers of `path` killed mid-write left.
     public static func removeStaleTemporaries(of path: String) {
-        let directory = PathUtilities.dirname(PathUtilities.absolute(path))
-        let prefix = temporaryPrefix(for: path)
-        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(prefix) {
-            unlink(PathUtilities.join(directory, name))
-        }
+        let absolute = PathUtilities.absolute(path)
+        removeStaleTemporaries(of: [PathUtilities.basename(absolute)], in: PathUtilities.dirname(absolute))
     }
 
     /// Removes the temp files killed writers of any of `names` (files in
@@ -32,7 +29,7 @@ public enum AtomicFile {
     /// lock of whatever owns those files.
     public static func removeStaleTemporaries(of names: [String], in directory: String) {
         let prefixes = names.map { temporaryPrefix(for: $0) }
-        for name in FileSystem.listDirectory(directory) ?? [] where name.hasPrefix(".") && prefixes.contains(where: { name.hasPrefix($0) }) {
+        for name in FileSystem.listDirectory(directory) ?? [] where prefixes.contains(where: { name.hasPrefix($0) }) {
             unlink(PathUtilities.join(directory, name))
         }
     }
