@@ -63,6 +63,30 @@ import TestSupport
         if let pid = FileSystem.readString(pidFile).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) { kill(pid, SIGKILL) }
     }
 
+    /// A git killed before it could clean up (it ignored SIGTERM) leaves
+    /// lock files that would fail every later command: the ones it made are
+    /// removed, an older one (someone else's) is not.
+    @Test func locksLeftByAStoppedGitAreRemoved() async throws {
+        let repo = dir.file("locked.git")
+        try shell("""
+            git init -q --bare '\(repo)' && mkdir -p '\(repo)/refs/heads/topic'
+            touch -d '-1 hour' '\(repo)/config.lock'
+            """)
+        let started = dir.file("locking")
+        let script = "trap '' TERM\ntouch '\(repo)/HEAD.lock' '\(repo)/refs/heads/topic/x.lock' '\(started)'\nsleep 300"
+        for stop in ["cancel", "timeout"] {
+            try shell("rm -f '\(started)'")
+            let runner = GitRunner(executable: try fakeGit(script), timeout: stop == "timeout" ? .seconds(3) : .seconds(3600))
+            let run = Task { try await runner.run(gitDir: repo, ["fetch"]) }
+            while !FileSystem.exists(started) { try await Task.sleep(for: .milliseconds(20)) }
+            if stop == "cancel" { run.cancel() }
+            _ = try? await run.value
+            #expect(!FileSystem.exists(repo + "/HEAD.lock"), "\(stop)")
+            #expect(!FileSystem.exists(repo + "/refs/heads/topic/x.lock"), "\(stop)")
+            #expect(FileSystem.exists(repo + "/config.lock"), "\(stop): an older lock is not ours")
+        }
+    }
+
     @Test func largeStdoutAndStderrTogetherDoNotDeadlock() async throws {
         let runner = GitRunner(executable: try fakeGit("head -c 5000000 /dev/zero; head -c 5000000 /dev/zero >&2; exit 3"))
         let result = try await runner.run(gitDir: nil, ["whatever"])

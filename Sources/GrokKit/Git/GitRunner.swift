@@ -24,11 +24,25 @@ public struct GitRunner: Sendable {
     /// search per spawn halved throughput).
     private static let gitInPath: String? = CommandRunner.lookUp("git")
 
-    /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`.
+    /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`. When the
+    /// command is stopped (cancelled or timed out), the lock files it may
+    /// have left in `gitDir` are removed (`GitLockFiles`).
     public func run(gitDir: String?, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil) async throws(GitError) -> GitResult {
         let full = ["--no-pager"] + (gitDir.map { ["--git-dir=" + $0] } ?? []) + arguments
         let label = (["git"] + arguments.prefix(2)).joined(separator: " ") + (gitDir.map { " in \($0)" } ?? "")
         guard let binary = executable ?? Self.gitInPath else { throw .launchFailed(command: label, reason: "git not found in PATH") }
-        return try await CommandRunner.run(binary, full, input: input, timeout: timeout ?? self.timeout, outputLimit: outputLimit, label: label)
+        // A second early, for file times coarser than the clock.
+        let started = Int(time(nil)) - 1
+        do {
+            return try await CommandRunner.run(binary, full, input: input, timeout: timeout ?? self.timeout, outputLimit: outputLimit, label: label)
+        } catch {
+            // A git stopped by us (a stop request, a timeout) may have been
+            // killed before removing its lock files.
+            switch error {
+            case .cancelled, .timedOut: if let gitDir { GitLockFiles.removeLeftBy(gitDir: gitDir, since: started) }
+            default: break
+            }
+            throw error
+        }
     }
 }
