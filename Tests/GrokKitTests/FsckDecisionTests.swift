@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func kindsAndPruneSafety() {
-        let borrowers: [String: Set<String>] = ["/t/parent.git": ["/t/child.git"], "/t/objstore/x.git": ["/t/a.git", "/t/b.git"]]
+        let borrowers: BorrowerMap = ["/t/parent.git": ["/t/child.git"], "/t/objstore/x.git": ["/t/a.git", "/t/b.git"]]
         #expect(RepoKind.of("/t/objstore/x.git", objstore: "/t/objstore", borrowed: nil, borrowers: borrowers) == .objectStore)
         #expect(RepoKind.of("/t/parent.git", objstore: "/t/objstore", borrowed: nil, borrowers: borrowers) == .lender(borrowsToo: false))
         #expect(RepoKind.of("/t/parent.git", objstore: "/t/objstore", borrowed: "/t/objstore/x.git", borrowers: borrowers) == .lender(borrowsToo: true))

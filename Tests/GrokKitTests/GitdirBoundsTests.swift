@@ -34,7 +34,7 @@ struct GitdirBoundsTests {
     @Test func createParentsOfTheDeepestGitdir() throws {
         let dir = TemporaryDirectory()
         let gitdir = String(repeating: "/d", count: RemoteEntryValidator.maximumDepth - 1) + "/x.git"
-        let path = try ContainedPath(toplevel: dir.path, gitdir: gitdir)
+        let path = try ContainedPath(toplevel: dir.path, gitdir: Gitdir(gitdir))
         try path.createParents()
         #expect(FileSystem.isDirectory(PathUtilities.dirname(path.path)))
         symlink("/tmp", dir.path + "/escape")

@@ -5,7 +5,7 @@ import Testing
     let fp1 = String(repeating: "1", count: 40)
     let fp2 = String(repeating: "2", count: 40)
 
-    func entry(_ fingerprint: String?, head: String? = "ref: refs/heads/master", description: String? = nil, owner: String? = nil, symlinks: [String] = []) -> ManifestEntry {
+    func entry(_ fingerprint: String?, head: String? = "ref: refs/heads/master", description: String? = nil, owner: String? = nil, symlinks: [Gitdir] = []) -> ManifestEntry {
         var entry = ManifestEntry()
         entry.fingerprint = fingerprint
         entry.head = head
@@ -76,7 +76,7 @@ import Testing
         var culled = PullPlan.Culled()
         culled.entries = [("/a.git", entry(fp1, symlinks: ["/link.git"])), ("/b.git", entry(fp1))]
         culled.protected = ["/nofp.git"]
-        let found = ["/a.git", "/b.git", "/link.git", "/gone.git", "/nofp.git", "/keep/x.git", "/ff.git", "/lender.git"]
+        let found: [Gitdir] = ["/a.git", "/b.git", "/link.git", "/gone.git", "/nofp.git", "/keep/x.git", "/ff.git", "/lender.git"]
         let decision = PullPlan.purge(found: found, culled: culled, noPurge: [Glob("/keep/*")], ffOnly: [Glob("/ff.git")],
                                       borrowedFrom: ["/lender.git"], purgeProtect: 50, force: false)
         #expect(decision.purge == ["/gone.git"])
@@ -142,7 +142,7 @@ import Testing
         }
         var local = Manifest()
         local["/here.git"] = with("localfg")
-        let entries: [(gitdir: String, entry: ManifestEntry)] = [
+        let entries: [(gitdir: Gitdir, entry: ManifestEntry)] = [
             ("/here.git", with("originfg")),      // the local manifest wins
             ("/new1.git", with("originfg")),
             ("/new2.git", with("originfg")),

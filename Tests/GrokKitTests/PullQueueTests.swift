@@ -2,7 +2,7 @@ import Testing
 @testable import GrokKit
 
 @Suite struct PullQueueTests {
-    func job(_ gitdir: String, _ action: PullPlan.Action = .update(fixParams: false, fetch: true), forkgroup: String? = nil,
+    func job(_ gitdir: Gitdir, _ action: PullPlan.Action = .update(fixParams: false, fetch: true), forkgroup: String? = nil,
              notified: Bool = false) -> PullPlan.Job {
         var entry = ManifestEntry()
         entry.fingerprint = notified ? "local" : "remote"
@@ -44,7 +44,7 @@ import Testing
     @Test func aForkgroupBeingCreatedRunsAloneThenTheRestInParallel() {
         var queue = PullQueue()
         var stores: Set<String> = []
-        for name in ["/f1.git", "/f2.git", "/f3.git"] { queue.submit(job(name, .initialize, forkgroup: "g")) }
+        for name: Gitdir in ["/f1.git", "/f2.git", "/f3.git"] { queue.submit(job(name, .initialize, forkgroup: "g")) }
         queue.submit(job("/other.git"))
         let first = queue.next { stores.contains($0) }!
         #expect(first.gitdir == "/f1.git")

@@ -65,7 +65,7 @@ import TestSupport
             git init -q --bare repo.git && ln -s repo.git link
             """)
         for name in ["plain", "file"] {
-            #expect(throws: ContainedPath.Refusal.self) { try ContainedPath(toplevel: dir.path, gitdir: "/" + name).remove() }
+            #expect(throws: ContainedPath.Refusal.self) { try ContainedPath(toplevel: dir.path, gitdir: Gitdir("/" + name)).remove() }
             #expect(FileSystem.exists(dir.file(name)))
         }
         try ContainedPath(toplevel: dir.path, gitdir: "/link").remove()

@@ -27,7 +27,7 @@ import GrokKit
         }
         let result = try loadManifest(manifest)
         for (index, repo) in repos.enumerated() {
-            let gitdir = "/pub/project\((index + 1) % 8)/repo\(index + 1).git"
+            let gitdir: Gitdir = "/pub/project\((index + 1) % 8)/repo\(index + 1).git"
             #expect(result[gitdir]?.fingerprint == (try referenceFingerprint(repo)), "\(gitdir)")
         }
     }

@@ -91,10 +91,10 @@ import GrokKit
     }
 
     @Test func aRepositoryReplacedBySymlinkIsOnlyASymlink() throws {
-        let a = "/pub/project1/repo1.git", b = "/pub/project2/repo2.git"
-        let variants: [[String]] = [["-p"], ["-n", top + b], ["-n", top + a], ["-n", top + "/pub/project3/repo3.git"]]
+        let a: Gitdir = "/pub/project1/repo1.git", b: Gitdir = "/pub/project2/repo2.git"
+        let variants: [[String]] = [["-p"], ["-n", b.fullpath(in: top)], ["-n", a.fullpath(in: top)], ["-n", top + "/pub/project3/repo3.git"]]
         let pristine = try #require(bytes(manifest))
-        try shell("rm -rf '\(top + b)' && ln -s ../project1/repo1.git '\(top + b)'")
+        try shell("rm -rf '\(b.fullpath(in: top))' && ln -s ../project1/repo1.git '\(b.fullpath(in: top))'")
         for arguments in variants {
             #expect(AtomicFile.write(pristine, to: manifest))
             #expect(try loadManifest(manifest).contains(b))
@@ -108,9 +108,9 @@ import GrokKit
     }
 
     @Test func aRepositoryGitWouldNotOpenIsNotPublished() throws {
-        let bad = "/pub/project3/repo3.git"
-        try shell("echo 'ref: ../../../etc/passwd' > '\(top + bad)/HEAD'")
-        let hook = try runProcess(ours, ["-m", manifest, "-t", top, "-n", top + bad])
+        let bad: Gitdir = "/pub/project3/repo3.git"
+        try shell("echo 'ref: ../../../etc/passwd' > '\(bad.fullpath(in: top))/HEAD'")
+        let hook = try runProcess(ours, ["-m", manifest, "-t", top, "-n", bad.fullpath(in: top)])
         #expect(hook.status == 1, "\(hook.stderr)")
         #expect(hook.stderr.contains("\(bad) is not a repository git would open"))
         #expect(try loadManifest(manifest)[bad]?.head == "ref: refs/heads/master", "the last good entry is kept")
@@ -118,7 +118,7 @@ import GrokKit
         #expect(try runProcess(ours, ["-m", fresh, "-t", top]).status == 1)
         #expect(try !loadManifest(fresh).contains(bad))
         #expect(try loadManifest(fresh).count == 3)
-        let git = try shell("git --git-dir='\(top + bad)' rev-parse 2>&1 || true")
+        let git = try shell("git --git-dir='\(bad.fullpath(in: top))' rev-parse 2>&1 || true")
         #expect(git.contains("not a git repository"), "git agrees: \(git)")
         if let reference = try? Tools.reference("grok-manifest") {
             let theirs = dir.file("theirs.js")

@@ -21,7 +21,7 @@ import GrokKit
         #expect(run.status == 0)
         #expect(run.stderr.contains("symlink /pub/escape.git points outside toplevel, ignored"))
         let m = try loadManifest(manifest)
-        #expect(!m.gitdirs.contains { $0.contains("escape") || $0.contains("broken") || $0.contains("elsewhere") })
+        #expect(!m.gitdirs.contains { $0.path.contains("escape") || $0.path.contains("broken") || $0.path.contains("elsewhere") })
         #expect(m.gitdirs.allSatisfy { !(m[$0]!.symlinks.contains("/pub/escape.git")) })
         let hook = try runProcess(ours, ["-m", manifest, "-t", top, "-n", top + "/pub/broken.git"])
         #expect(hook.status == 0)

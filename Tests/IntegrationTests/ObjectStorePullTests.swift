@@ -51,7 +51,7 @@ import GrokKit
             #expect(Alternates.borrowedRepository(of: fixture.mirror + gitdir) == store, "\(gitdir)")
             let check = try runProcess("/usr/bin/git", ["--git-dir=\(fixture.mirror + gitdir)", "fsck", "--no-progress", "--no-dangling"])
             #expect(check.status == 0, "\(gitdir): \(check.stderr)")
-            #expect(try loadManifest(fixture.mirror + "/manifest.js.gz")[gitdir]?.forkgroup == forkgroup)
+            #expect(try loadManifest(fixture.mirror + "/manifest.js.gz")[Gitdir(gitdir)]?.forkgroup == forkgroup)
         }
         let siblings = Set(ObjectStoreRepository(path: store, git: GitRunner()).siblings.map { PathUtilities.realpath($0.fullpath) })
         #expect(siblings == Set(gitdirs.map { PathUtilities.realpath(fixture.mirror + $0) }))

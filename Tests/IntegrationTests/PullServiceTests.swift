@@ -113,9 +113,9 @@ import GrokKit
         #expect(seconds < 10)
         #expect(!FileSystem.exists(socketPath))
         let saved = try loadManifest(f.mirror + "/manifest.js.gz")
-        #expect(Set(saved.gitdirs) == Set(f.originRepos))
+        #expect(Set(saved.gitdirs) == Set(f.originRepos.map { Gitdir($0) }))
         for gitdir in saved.gitdirs {
-            #expect(saved[gitdir]?.fingerprint == (try referenceFingerprint(f.mirror + gitdir)), "\(gitdir) recorded as fetched")
+            #expect(saved[gitdir]?.fingerprint == (try referenceFingerprint(gitdir.fullpath(in: f.mirror))), "\(gitdir) recorded as fetched")
         }
     }
 

@@ -197,7 +197,7 @@ import GrokKit
         if FileSystem.exists(f.mirror + "/manifest.js.gz") {
             let saved = try loadManifest(f.mirror + "/manifest.js.gz")
             for gitdir in saved.gitdirs {
-                #expect(try referenceFingerprint(f.mirror + gitdir) == (try referenceFingerprint(f.origin + gitdir)), "\(gitdir) recorded but incomplete")
+                #expect(try referenceFingerprint(gitdir.fullpath(in: f.mirror)) == (try referenceFingerprint(gitdir.fullpath(in: f.origin))), "\(gitdir) recorded but incomplete")
             }
         }
         // The next run finishes the job.

@@ -101,7 +101,7 @@ public struct FsckRun: Sendable {
         if migration.changed { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
         if Task.isCancelled { return status == onDisk || save(&status, to: statusFile) ? .success : .failed }
         let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
-            .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: manifest.contains)
+            .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: { manifest.contains(Gitdir($0)) })
         borrowers = upkeep.borrowers
         guard recordForkgroups(upkeep.links) else { return .failed }
         jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, changed: upkeep.changed, today: today)
@@ -145,7 +145,7 @@ public struct FsckRun: Sendable {
             return nil
         }
         let reader = FingerprintReader(git: git)
-        var missing: Set<String> = []
+        var missing: Set<Gitdir> = []
         for gitdir in manifest.gitdirs {
             guard let fullpath = fullpath(of: gitdir) else {
                 logger.error("Ignoring manifest entry \(gitdir): not a path inside \(core.toplevel)")
@@ -179,8 +179,8 @@ public struct FsckRun: Sendable {
     }
 
     /// toplevel + gitdir, when the gitdir is a clean path.
-    private func fullpath(of gitdir: String) -> String? {
-        RemoteEntryValidator.isCleanGitdir(gitdir) ? core.toplevel + gitdir : nil
+    private func fullpath(of gitdir: Gitdir) -> String? {
+        RemoteEntryValidator.isCleanGitdir(gitdir.path) ? gitdir.fullpath(in: core.toplevel) : nil
     }
 
     // MARK: Analyze
@@ -197,7 +197,7 @@ public struct FsckRun: Sendable {
         return mode
     }
 
-    private func analyze<R: RandomNumberGenerator>(_ status: inout FsckStatus, manifest: Manifest, objstore: String, borrowers: [String: Set<String>],
+    private func analyze<R: RandomNumberGenerator>(_ status: inout FsckStatus, manifest: Manifest, objstore: String, borrowers: BorrowerMap,
                                                    migration: inout ObjectStoreMigration, today: CheckDate, random: inout R) async -> [Job] {
         let maintainer = maintainer()
         let reader = FingerprintReader(git: git)
@@ -225,7 +225,7 @@ public struct FsckRun: Sendable {
                 continue
             }
             let realpath = PathUtilities.realpath(fullpath)
-            switch await migration.migrate(realpath, gitdir: gitdir, borrowed: borrowed) {
+            switch await migration.migrate(realpath, gitdir: gitdir.path, borrowed: borrowed) {
             case .unchanged: break
             case .failed(let message): logger.critical("\(message)")
             case .migrated(let repacked):
@@ -261,7 +261,7 @@ public struct FsckRun: Sendable {
 
     /// A repository that just moved into an objstore drops the objects it
     /// now borrows: a quick repack for its kind, never pruning a lender.
-    private func repackAfterMigration(_ path: String, objstore: String, borrowers: [String: Set<String>], maintainer: RepoMaintainer) async {
+    private func repackAfterMigration(_ path: String, objstore: String, borrowers: BorrowerMap, maintainer: RepoMaintainer) async {
         guard let lock = await lockRepository(path) else { return }
         defer { lock.release() }
         let kind = RepoKind.of(path, objstore: objstore, borrowed: Alternates.borrowedRepository(of: path), borrowers: borrowers)
@@ -299,11 +299,12 @@ public struct FsckRun: Sendable {
             var manifest = try file.read()
             var changed = false
             for link in links {
-                guard var entry = manifest[link.gitdir] else { continue }
+                let gitdir = Gitdir(link.gitdir)
+                guard var entry = manifest[gitdir] else { continue }
                 if entry.forkgroup == link.forkgroup && entry.reference == link.reference && entry.object["reference"] != nil { continue }
                 entry.forkgroup = link.forkgroup
                 entry.reference = link.reference
-                manifest[link.gitdir] = entry
+                manifest[gitdir] = entry
                 changed = true
             }
             if changed { try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false) }
@@ -317,7 +318,7 @@ public struct FsckRun: Sendable {
     /// Objstore repositories: repacked by their own counts (full when new
     /// to the status, changed by the upkeep or asked for), checked on their
     /// schedule.
-    private func analyzeObjectStores(_ status: inout FsckStatus, objstore: String, borrowers: [String: Set<String>], changed: Set<String>,
+    private func analyzeObjectStores(_ status: inout FsckStatus, objstore: String, borrowers: BorrowerMap, changed: Set<String>,
                                      today: CheckDate) async -> [Job] {
         let repositories = ObjectStoreMigration.objectStores(in: objstore)
         guard !repositories.isEmpty else { return [] }
@@ -353,8 +354,8 @@ public struct FsckRun: Sendable {
         return Job(fullpath: fullpath, work: work, kind: kind, safeToPrune: facts.safeToPrune && decisionMode.prune, wasPrecious: facts.precious)
     }
 
-    private func safeToPrune(_ kind: RepoKind, fullpath: String, borrowers: [String: Set<String>]) -> Bool {
-        let remotes = kind == .objectStore ? Set(GitConfigFile.read(gitDir: fullpath)?.remoteURLs.map(PathUtilities.realpath) ?? []) : []
+    private func safeToPrune(_ kind: RepoKind, fullpath: String, borrowers: BorrowerMap) -> Bool {
+        let remotes = kind == .objectStore ? GitConfigFile.read(gitDir: fullpath)?.remoteURLs.map(PathUtilities.realpath) ?? [] : []
         return RepoKind.isSafeToPrune(kind, fullpath: fullpath, remoteURLs: remotes, borrowers: borrowers)
     }
 

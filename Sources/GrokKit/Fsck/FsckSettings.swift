@@ -50,7 +50,7 @@ public struct FsckSettings: Sendable {
         self.statusFile = GrokConfig.expandUser(statusFile)
         // The two files share a format (a JSON object keyed by path): one
         // would overwrite the other.
-        if PathUtilities.realpath(self.statusFile) == PathUtilities.realpath(config.core.manifest) {
+        if ExactKey(PathUtilities.realpath(self.statusFile)) == ExactKey(PathUtilities.realpath(config.core.manifest)) {
             throw .badValue(path: config.path, section: "fsck", key: "statusfile", value: statusFile, expected: "a file other than the manifest")
         }
         frequency = try config.int("fsck", "frequency", default: 30)

@@ -58,7 +58,7 @@ public struct FsckStatus: Sendable, Equatable {
     private var records = JSONObject()
     /// Each record's serialized form, so saving after every repository
     /// re-encodes one record instead of all of them.
-    private var encoded: [String: [UInt8]] = [:]
+    private var encoded: [ExactKey: [UInt8]] = [:]
 
     public init() {}
 
@@ -69,7 +69,7 @@ public struct FsckStatus: Sendable, Equatable {
         get { records[path]?.objectValue.map { Record(object: $0) } }
         set {
             records[path] = newValue.map { .object($0.object) }
-            encoded[path] = nil
+            encoded[ExactKey(path)] = nil
         }
     }
 
@@ -102,10 +102,11 @@ public struct FsckStatus: Sendable, Equatable {
         out.reserveCapacity(records.count * 256)
         for (index, pair) in records.pairs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            if encoded[pair.key] == nil {
-                encoded[pair.key] = JSONWriter.serializeMember(key: pair.key, value: pair.value, style: .indented, indent: 2)
+            let key = ExactKey(pair.key)
+            if encoded[key] == nil {
+                encoded[key] = JSONWriter.serializeMember(key: pair.key, value: pair.value, style: .indented, indent: 2)
             }
-            out += encoded[pair.key]!
+            out += encoded[key]!
         }
         out += Array("\n}".utf8)
         return out

@@ -13,9 +13,9 @@ public enum RepoKind: Sendable, Equatable {
 
     /// `fullpath` and `objstore` are realpaths; `borrowers` maps each
     /// repository to those whose alternates point at it.
-    public static func of(_ fullpath: String, objstore: String, borrowed: String?, borrowers: [String: Set<String>]) -> RepoKind {
-        if PathUtilities.isInside(fullpath, root: objstore) && fullpath != objstore { return .objectStore }
-        if !(borrowers[fullpath]?.isEmpty ?? true) { return .lender(borrowsToo: borrowed != nil) }
+    public static func of(_ fullpath: String, objstore: String, borrowed: String?, borrowers: BorrowerMap) -> RepoKind {
+        if PathUtilities.isInside(fullpath, root: objstore) && ExactKey(fullpath) != ExactKey(objstore) { return .objectStore }
+        if borrowers.lends(fullpath) { return .lender(borrowsToo: borrowed != nil) }
         return borrowed != nil ? .borrower : .standalone
     }
 
@@ -29,10 +29,11 @@ public enum RepoKind: Sendable, Equatable {
 
     /// Pruning drops unreachable objects, which borrowers may still use.
     /// An objstore repository may be pruned only when every borrower is one
-    /// of its sibling remotes (whose refs it holds); a lender never.
-    public static func isSafeToPrune(_ kind: RepoKind, fullpath: String, remoteURLs: Set<String>, borrowers: [String: Set<String>]) -> Bool {
+    /// of its sibling remotes (whose refs it holds), compared byte-exact;
+    /// a lender never.
+    public static func isSafeToPrune(_ kind: RepoKind, fullpath: String, remoteURLs: [String], borrowers: BorrowerMap) -> Bool {
         switch kind {
-        case .objectStore: return remoteURLs == (borrowers[fullpath] ?? [])
+        case .objectStore: return Set(remoteURLs.map(ExactKey.init)) == borrowers.borrowers(of: fullpath)
         case .lender: return false
         case .borrower, .standalone: return true
         }

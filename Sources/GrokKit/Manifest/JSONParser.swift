@@ -12,6 +12,10 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Whether the last string parsed had a lone surrogate replaced, and
+    /// where its opening quote was.
+    private var lastStringWasLossy = false
+    private var lastStringStart = 0
     private static let maximumDepth = 512
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -40,6 +44,10 @@ public struct JSONParser {
         public let key: String
         public let range: Range<Int>
         public let isCanonical: Bool
+        /// The key as written, when it held a lone surrogate escape
+        /// (`\udc80`): such a key is no valid UTF-8 string, and `key` has
+        /// U+FFFD in its place, so it cannot name anything exactly.
+        public let lossyKeySpelling: String?
     }
 
     /// Validates a JSON document that must be an object, returning its
@@ -63,9 +71,10 @@ public struct JSONParser {
         var members: [ScannedMember] = []
         try parseMembers { parser, key throws(Error) in
             let start = parser.position
+            let spelling = parser.lastStringWasLossy ? parser.spelling(of: parser.lastStringStart..<start) : nil
             var canonical = true
             try parser.skipValue(canonical: &canonical)
-            members.append(ScannedMember(key: key, range: start..<parser.position, isCanonical: canonical))
+            members.append(ScannedMember(key: key, range: start..<parser.position, isCanonical: canonical, lossyKeySpelling: spelling))
         }
         skipWhitespace()
         if position != bytes.count { throw error("trailing data") }
@@ -270,10 +279,20 @@ public struct JSONParser {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
+    /// A key's spelling between its quotes: `range` runs from the opening
+    /// quote to the value, over the closing quote, `:` and whitespace.
+    private func spelling(of range: Range<Int>) -> String {
+        var end = range.upperBound
+        while end > range.lowerBound, bytes[end - 1] != UInt8(ascii: "\"") { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(end - 1)]), as: UTF8.self)
+    }
+
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     private mutating func skipDigits() { while position < bytes.count, isDigit(bytes[position]) { position += 1 } }
 
     private mutating func parseString() throws(Error) -> String {
+        lastStringWasLossy = false
+        lastStringStart = position
         position += 1
         let start = position
         // Fast path: no escapes, valid UTF-8.
@@ -328,8 +347,11 @@ public struct JSONParser {
                     }
                 }
                 // Lone surrogates cannot live in a Swift string; Python would
-                // keep them, we replace them.
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                // keep them, we replace them and say so.
+                if let scalar = Unicode.Scalar(code) { scalars.append(scalar) } else {
+                    scalars.append("\u{FFFD}")
+                    lastStringWasLossy = true
+                }
             default: throw error("invalid escape")
             }
         }

@@ -21,13 +21,28 @@ public enum JSONValue: Sendable, Equatable {
         return Double(text).flatMap { $0.isFinite && abs($0) < 9e18 ? Int($0) : nil }
     }
     public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    /// Strings compare by bytes (`ExactKey`), as Python compares them: a
+    /// description rewritten from NFC to NFD is a change to mirror.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return ExactKey(a) == ExactKey(b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
 }
 
 /// An insertion-ordered JSON object. Setting an existing key keeps its
-/// position, like a Python dict.
+/// position, like a Python dict. Keys are distinct when their bytes are
+/// (`ExactKey`): the fsck status file is keyed by paths.
 public struct JSONObject: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    private var values: [String: JSONValue] = [:]
+    private var values: [ExactKey: JSONValue] = [:]
 
     public init() {}
 
@@ -39,17 +54,18 @@ public struct JSONObject: Sendable, Equatable {
     public var isEmpty: Bool { keys.isEmpty }
 
     public subscript(key: String) -> JSONValue? {
-        get { values[key] }
+        get { values[ExactKey(key)] }
         set {
+            let exact = ExactKey(key)
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if values.updateValue(newValue, forKey: exact) == nil { keys.append(key) }
+            } else if values.removeValue(forKey: exact) != nil {
+                keys.removeAll { ExactKey($0) == exact }
             }
         }
     }
 
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, values[$0]!) } }
+    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, values[ExactKey($0)]!) } }
 
     /// Entries compare by value, not by key order (as Python dicts do).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.values == rhs.values }

@@ -1,4 +1,5 @@
-/// A manifest: gitdir → entry, in insertion order.
+/// A manifest: gitdir → entry, in insertion order. Gitdirs are distinct
+/// when their bytes are (`Gitdir`).
 ///
 /// Entries read from a file stay as their validated JSON bytes until they
 /// are read or replaced, and untouched ones are written back verbatim. A
@@ -34,15 +35,21 @@ public struct Manifest: Sendable {
         }
     }
 
-    public private(set) var gitdirs: [String] = []
-    private var entries: [String: Stored] = [:]
+    public private(set) var gitdirs: [Gitdir] = []
+    private var entries: [Gitdir: Stored] = [:]
+    /// Keys of the file that were left out because they are no valid UTF-8
+    /// string (a lone surrogate escape such as `\udc80`, which Python
+    /// writes for a file name that is not UTF-8), as spelled in the JSON
+    /// between the quotes.
+    /// No path can be derived from them exactly, so no tool acts on them.
+    public private(set) var undecodableKeys: [String] = []
 
     public init() {}
 
     public var count: Int { gitdirs.count }
     public var isEmpty: Bool { gitdirs.isEmpty }
 
-    public subscript(gitdir: String) -> ManifestEntry? {
+    public subscript(gitdir: Gitdir) -> ManifestEntry? {
         get { entries[gitdir]?.entry }
         set {
             if let newValue {
@@ -55,13 +62,13 @@ public struct Manifest: Sendable {
 
     /// Removes several entries in one pass (a purge of thousands of entries
     /// must not be quadratic).
-    public mutating func remove(_ doomed: Set<String>) {
+    public mutating func remove(_ doomed: Set<Gitdir>) {
         guard !doomed.isEmpty else { return }
         for gitdir in doomed { entries.removeValue(forKey: gitdir) }
         gitdirs.removeAll { doomed.contains($0) }
     }
 
-    public func contains(_ gitdir: String) -> Bool { entries[gitdir] != nil }
+    public func contains(_ gitdir: Gitdir) -> Bool { entries[gitdir] != nil }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Manifest {
         let members: [JSONParser.ScannedMember]
@@ -73,6 +80,10 @@ public struct Manifest: Sendable {
         manifest.gitdirs.reserveCapacity(members.count)
         manifest.entries.reserveCapacity(members.count)
         for member in members {
+            if let spelling = member.lossyKeySpelling {
+                manifest.undecodableKeys.append(spelling)
+                continue
+            }
             guard bytes[member.range.lowerBound] == UInt8(ascii: "{") else { throw .badEntry(member.key) }
             let stored: Stored
             if member.isCanonical {
@@ -84,7 +95,8 @@ public struct Manifest: Sendable {
                 stored = .parsed(ManifestEntry(object))
             }
             // Duplicate keys: the last value wins at the first position, as in Python.
-            if manifest.entries.updateValue(stored, forKey: member.key) == nil { manifest.gitdirs.append(member.key) }
+            let gitdir = Gitdir(member.key)
+            if manifest.entries.updateValue(stored, forKey: gitdir) == nil { manifest.gitdirs.append(gitdir) }
         }
         return manifest
     }
@@ -92,14 +104,14 @@ public struct Manifest: Sendable {
     public func encode(pretty: Bool) -> [UInt8] {
         if pretty {
             var object = JSONObject()
-            for gitdir in gitdirs { object[gitdir] = .object(entries[gitdir]!.entry.object) }
+            for gitdir in gitdirs { object[gitdir.path] = .object(entries[gitdir]!.entry.object) }
             return JSONWriter.serialize(.object(object), style: .pretty, capacityHint: count * 400 + 64)
         }
         var writer = JSONWriter(style: .compact, capacity: count * 260 + 64)
         writer.appendByte(UInt8(ascii: "{"))
         for (index, gitdir) in gitdirs.enumerated() {
             if index > 0 { writer.append(", ") }
-            writer.writeString(gitdir)
+            writer.writeString(gitdir.path)
             writer.append(": ")
             switch entries[gitdir]! {
             case .raw(let bytes): writer.appendBytes(bytes)

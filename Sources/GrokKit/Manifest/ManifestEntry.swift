@@ -42,8 +42,8 @@ public struct ManifestEntry: Sendable, Equatable {
     }
 
     /// Omitted rather than empty, as grokmirror writes it.
-    public var symlinks: [String] {
-        get { object["symlinks"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        set { object["symlinks"] = newValue.isEmpty ? nil : .array(newValue.map(JSONValue.string)) }
+    public var symlinks: [Gitdir] {
+        get { object["symlinks"]?.arrayValue?.compactMap { $0.stringValue.map { Gitdir($0) } } ?? [] }
+        set { object["symlinks"] = newValue.isEmpty ? nil : .array(newValue.map { .string($0.path) }) }
     }
 }

@@ -8,8 +8,10 @@
 /// fullpath`, fanouts comma-separated; paths holding a newline are not kept.
 public struct FingerprintStampCache: Sendable {
     public let path: String
-    public private(set) var entries: [String: StampedFingerprint] = [:]
-    private var loaded: [String: StampedFingerprint] = [:]
+    /// Keyed by fullpath, byte-exact: an NFC and an NFD spelling of one
+    /// name are two repositories with two fingerprints.
+    public private(set) var entries: [ExactKey: StampedFingerprint] = [:]
+    private var loaded: [ExactKey: StampedFingerprint] = [:]
     /// A file by that name with no line of ours is left alone.
     private var foreign = false
 
@@ -28,19 +30,19 @@ public struct FingerprintStampCache: Sendable {
                   fields[2].elementsEqual("0".utf8) || fields[2].elementsEqual("1".utf8),
                   let fanouts = String(validating: fields[3], as: UTF8.self), let fullpath = String(validating: fields[4], as: UTF8.self) else { continue }
             let fingerprint = Fingerprint(value: value == "-" ? nil : value, ignoredAnyRef: fields[2].first == UInt8(ascii: "1"))
-            loaded[fullpath] = StampedFingerprint(stamp: stamp, fingerprint: fingerprint,
+            loaded[ExactKey(fullpath)] = StampedFingerprint(stamp: stamp, fingerprint: fingerprint,
                                                   looseFanouts: fanouts == "-" ? [] : fanouts.split(separator: ",").map(String.init))
         }
         foreign = loaded.isEmpty && !bytes.isEmpty
     }
 
     /// What the last run remembered for `fullpath`.
-    public func known(_ fullpath: String) -> StampedFingerprint? { loaded[fullpath] }
+    public func known(_ fullpath: String) -> StampedFingerprint? { loaded[ExactKey(fullpath)] }
 
     /// Remembers this run's result for `fullpath` (nil: nothing to keep).
     public mutating func record(_ fullpath: String, _ stamped: StampedFingerprint?) {
         guard let stamped, !fullpath.contains("\n") else { return }
-        entries[fullpath] = stamped
+        entries[ExactKey(fullpath)] = stamped
     }
 
     /// Replaces the file with this run's entries, unless nothing changed.
@@ -48,7 +50,7 @@ public struct FingerprintStampCache: Sendable {
     public func save() {
         guard !foreign, entries != loaded else { return }
         var text = ""
-        for (fullpath, entry) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        for (fullpath, entry) in entries.sorted(by: { $0.key < $1.key }) {
             let fanouts = entry.looseFanouts.isEmpty ? "-" : entry.looseFanouts.joined(separator: ",")
             text += "\(entry.stamp) \(entry.fingerprint.value ?? "-") \(entry.fingerprint.ignoredAnyRef ? 1 : 0) \(fanouts) \(fullpath)\n"
         }

@@ -8,7 +8,7 @@ public enum ManifestEntryUpdate {
     public static func reference(previous: ManifestEntry?, info: RepoInfo, objstoreSiblingURLs: [String], toplevel: String) -> String? {
         var reference: String?
         if previous?.forkgroup != info.forkgroup {
-            reference = objstoreSiblingURLs.sorted().first.map { "/" + PathUtilities.relative($0, to: toplevel) }
+            reference = objstoreSiblingURLs.sortedByBytes().first.map { "/" + PathUtilities.relative($0, to: toplevel) }
         } else {
             reference = previous?.reference
         }

@@ -25,8 +25,8 @@ public struct ManifestUpdater: Sendable {
 
     /// A path the run was asked about, classified.
     enum Candidate: Sendable, Equatable {
-        case repository(fullpath: String, gitdir: String)
-        case symlink(path: String, gitdir: String)
+        case repository(fullpath: String, gitdir: Gitdir)
+        case symlink(path: String, gitdir: Gitdir)
     }
 
     private struct Failure: Error { let message: String }
@@ -68,7 +68,7 @@ public struct ManifestUpdater: Sendable {
             logger.critical("Manifest \(manifestFile.path) left untouched.")
             return .failure
         }
-        let read: (updated: [(fullpath: String, gitdir: String)], invalid: Bool)
+        let read: (updated: [(fullpath: String, gitdir: Gitdir)], invalid: Bool)
         // Full walks remember stamped fingerprints; a hook run's repository
         // has just changed, so it would gain nothing.
         var stamps: FingerprintStampCache? = targets.foundByWalk == nil ? nil : FingerprintStampCache(manifestPath: manifestFile.path)
@@ -98,11 +98,11 @@ public struct ManifestUpdater: Sendable {
     /// What one run reads and records: repositories, symlinks, and what
     /// the walk (if any) found and could not read.
     private struct Targets {
-        var repositories: [(fullpath: String, gitdir: String)] = []
-        var symlinks: [(path: String, gitdir: String)] = []
+        var repositories: [(fullpath: String, gitdir: Gitdir)] = []
+        var symlinks: [(path: String, gitdir: Gitdir)] = []
         /// The symlinks a full walk found (nil without a walk): only these
         /// stay in `symlinks` lists.
-        var foundByWalk: Set<String>? = nil
+        var foundByWalk: Set<Gitdir>? = nil
         var unreadable: [String] = []
         var count: Int { repositories.count + symlinks.count }
     }
@@ -152,7 +152,7 @@ public struct ManifestUpdater: Sendable {
         var targets = Targets()
         var candidates: [Candidate] = []
         let before = manifest.count
-        var vanished: Set<String> = []
+        var vanished: Set<Gitdir> = []
         if ManifestTargets.needsFullWalk(purge: options.purge, paths: options.paths, manifestIsEmpty: manifest.isEmpty) {
             let walk = walkToplevel(dropping: &manifest)
             candidates = walk.candidates
@@ -193,7 +193,7 @@ public struct ManifestUpdater: Sendable {
     /// Walks toplevel and drops the entries whose repository is gone (the
     /// caller applies `RemovalProtection`). Entries below a directory the
     /// walk could not read are kept.
-    private func walkToplevel(dropping manifest: inout Manifest) -> (candidates: [Candidate], unreadable: [String], vanished: Set<String>) {
+    private func walkToplevel(dropping manifest: inout Manifest) -> (candidates: [Candidate], unreadable: [String], vanished: Set<Gitdir>) {
         let toplevel = options.toplevel
         logger.info("   search: finding all repos in \(toplevel)")
         let walk = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true).walk(under: toplevel)
@@ -202,6 +202,7 @@ public struct ManifestUpdater: Sendable {
             guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: toplevel) else { continue }
             candidates.append(FileSystem.isSymlink(fullpath) ? .symlink(path: fullpath, gitdir: gitdir) : .repository(fullpath: fullpath, gitdir: gitdir))
         }
+        for path in walk.undecodable { logger.warning("Skipping \(path): its name is not valid UTF-8, so no manifest can name it") }
         for directory in walk.unreadable { logger.error("Cannot read \(directory) (\(FileSystem.errorDescription(walk.errors[directory] ?? EACCES))); keeping its entries") }
         let unreadable = walk.unreadable.compactMap { ManifestTargets.gitdir(of: $0, toplevel: toplevel) }
         let vanished = ManifestTargets.vanished(in: manifest, found: Set(candidates.map(\.gitdir)), unreadable: unreadable)
@@ -212,12 +213,13 @@ public struct ManifestUpdater: Sendable {
     /// Entries recorded as repositories whose path is now a symlink (a
     /// repository replaced by a link to another): they are recorded as
     /// symlinks instead, in every mode, so replicas stop fetching them.
-    private func replacedBySymlinks(in manifest: Manifest, excluding known: Set<String>) -> [Candidate] {
+    private func replacedBySymlinks(in manifest: Manifest, excluding known: Set<Gitdir>) -> [Candidate] {
         manifest.gitdirs.compactMap { gitdir in
             // One lstat each (a hook run on a 30,000-entry manifest pays it
             // for every entry); the path check only for the rare symlink.
-            guard FileSystem.isSymlink(options.toplevel + gitdir), !known.contains(gitdir), RemoteEntryValidator.isCleanGitdir(gitdir) else { return nil }
-            return .symlink(path: options.toplevel + gitdir, gitdir: gitdir)
+            let path = gitdir.fullpath(in: options.toplevel)
+            guard FileSystem.isSymlink(path), !known.contains(gitdir), RemoteEntryValidator.isCleanGitdir(gitdir.path) else { return nil }
+            return .symlink(path: path, gitdir: gitdir)
         }
     }
 
@@ -237,13 +239,13 @@ public struct ManifestUpdater: Sendable {
     /// Reads every repository and folds what it found into the manifest.
     /// Returns the repositories whose fingerprint changed, and whether any
     /// was one git would not open (left out, an existing entry kept as it was).
-    private func readAndFold(_ repositories: [(fullpath: String, gitdir: String)], into manifest: inout Manifest, useNow: Bool, owner: String?,
-                             stamps: inout FingerprintStampCache?) async throws(Failure) -> (updated: [(fullpath: String, gitdir: String)], invalid: Bool) {
+    private func readAndFold(_ repositories: [(fullpath: String, gitdir: Gitdir)], into manifest: inout Manifest, useNow: Bool, owner: String?,
+                             stamps: inout FingerprintStampCache?) async throws(Failure) -> (updated: [(fullpath: String, gitdir: Gitdir)], invalid: Bool) {
         let reader = RepoInfoReader(git: git, inheritedOwner: owner)
         logger.debug("Reading \(repositories.count) repositories, \(concurrency) at a time")
         let outcomes = try await readAll(repositories.map { ($0.fullpath, $0.gitdir) }, manifest: manifest, reader: reader, useNow: useNow,
                                          stamps: stamps)
-        var updated: [(fullpath: String, gitdir: String)] = []
+        var updated: [(fullpath: String, gitdir: Gitdir)] = []
         var invalid = false
         for ((fullpath, gitdir), outcome) in zip(repositories, outcomes) {
             switch outcome {
@@ -267,7 +269,7 @@ public struct ManifestUpdater: Sendable {
     /// `-o`: the updated repositories' new objects go into their objstore
     /// repositories now, after the manifest is written and unlocked; an
     /// objstore another process holds is left to grok-fsck.
-    private func fetchIntoObjectStores(_ updated: [(fullpath: String, gitdir: String)]) async {
+    private func fetchIntoObjectStores(_ updated: [(fullpath: String, gitdir: Gitdir)]) async {
         let attachment = ObjectStoreAttachment(objstore: options.objstore ?? options.toplevel + "/objstore", plumbing: options.objstoreUsesPlumbing,
                                                preloadBundleURL: nil, git: git, logger: logger)
         for (fullpath, gitdir) in updated where !options.privateRepos.anyMatches(gitdir) {
@@ -279,7 +281,7 @@ public struct ManifestUpdater: Sendable {
 
     /// Hook-mode paths: each must be a repository (or a symlink to one)
     /// inside toplevel; anything else fails the run before any change.
-    private func classify(_ paths: [String], toplevel: String, excluding known: Set<String>) throws(Failure) -> [Candidate] {
+    private func classify(_ paths: [String], toplevel: String, excluding known: Set<Gitdir>) throws(Failure) -> [Candidate] {
         var result: [Candidate] = []
         var seen = known
         for given in paths {
@@ -303,7 +305,7 @@ public struct ManifestUpdater: Sendable {
 
     /// Reads every repository, at most `concurrency` at a time, returning
     /// results in input order.
-    private func readAll(_ repositories: [(String, String)], manifest: Manifest, reader: RepoInfoReader, useNow: Bool,
+    private func readAll(_ repositories: [(String, Gitdir)], manifest: Manifest, reader: RepoInfoReader, useNow: Bool,
                          stamps: FingerprintStampCache?) async throws(Failure) -> [RepoInfoReader.Outcome?] {
         let now = Int(time(nil))
         let ignoreRefs = options.ignoreRefs
@@ -344,11 +346,12 @@ public struct ManifestUpdater: Sendable {
         return results
     }
 
-    private func fold(_ info: RepoInfo, fullpath: String, gitdir: String, into manifest: inout Manifest) async {
+    private func fold(_ info: RepoInfo, fullpath: String, gitdir: Gitdir, into manifest: inout Manifest) async {
         var previous = manifest[gitdir]
-        if previous == nil, let legacy = manifest[String(gitdir.dropFirst())] {
+        let legacyKey = Gitdir(String(gitdir.path.dropFirst()))
+        if previous == nil, let legacy = manifest[legacyKey] {
             // grokmirror 1.x wrote keys without the leading slash.
-            manifest[String(gitdir.dropFirst())] = nil
+            manifest[legacyKey] = nil
             previous = legacy
         }
         logger.info(" manifest: \(previous == nil ? "added" : "updated") \(gitdir)")
@@ -371,7 +374,7 @@ public struct ManifestUpdater: Sendable {
 
     /// On a full walk, symlinks that are gone are dropped from `symlinks`
     /// (grokmirror keeps listing them forever).
-    private func pruneSymlinks(in manifest: inout Manifest, keeping found: Set<String>) {
+    private func pruneSymlinks(in manifest: inout Manifest, keeping found: Set<Gitdir>) {
         for gitdir in manifest.gitdirs {
             guard var entry = manifest[gitdir], !entry.symlinks.isEmpty else { continue }
             let kept = entry.symlinks.filter { found.contains($0) }
@@ -382,7 +385,7 @@ public struct ManifestUpdater: Sendable {
         }
     }
 
-    private func recordSymlink(path: String, gitdir relative: String, in manifest: inout Manifest) {
+    private func recordSymlink(path: String, gitdir relative: Gitdir, in manifest: inout Manifest) {
         let target = PathUtilities.realpath(path)
         guard FileSystem.exists(target) else {
             logger.critical(" manifest: symlink \(relative) is broken, ignored")
@@ -403,14 +406,14 @@ public struct ManifestUpdater: Sendable {
             manifest[targetGitdir] = entry
             logger.info(" manifest: symlinked \(relative)->\(targetGitdir)")
         }
-        for gitdir in manifest.gitdirs where manifest[gitdir]?.reference == relative {
-            manifest[gitdir]!.reference = targetGitdir
+        for gitdir in manifest.gitdirs where manifest[gitdir]?.reference.map({ Gitdir($0) }) == relative {
+            manifest[gitdir]!.reference = targetGitdir.path
         }
     }
 
     private func remove(_ paths: [String], from manifest: inout Manifest) {
         for given in paths {
-            let gitdir = "/" + PathUtilities.relative(PathUtilities.absolute(given), to: options.toplevel)
+            let gitdir = Gitdir("/" + PathUtilities.relative(PathUtilities.absolute(given), to: options.toplevel))
             if manifest.contains(gitdir) {
                 manifest[gitdir] = nil
                 logger.info(" manifest: removed \(gitdir)")
@@ -441,7 +444,7 @@ public struct ManifestUpdater: Sendable {
 }
 
 extension ManifestUpdater.Candidate {
-    var gitdir: String {
+    var gitdir: Gitdir {
         switch self {
         case .repository(_, let gitdir), .symlink(_, let gitdir): return gitdir
         }

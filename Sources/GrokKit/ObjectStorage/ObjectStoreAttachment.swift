@@ -54,7 +54,7 @@ public struct ObjectStoreAttachment: Sendable {
         }
         guard Alternates.borrow(path, from: store.path) else { throw .init(message: "cannot write \(path)/objects/info/alternates") }
         if isPrivate {
-            try store.writeTelltale(siblings: Set(store.telltaleSiblings()).union([path]))
+            try store.recordInTelltale(path)
         } else {
             try await store.addSibling(path)
         }

@@ -36,7 +36,7 @@ public struct ObjectStoreMigration: Sendable {
     let git: GitRunner
     let logger: Logger
     /// Root commits of the repositories under toplevel (realpaths).
-    let repositoryRoots: SiblingMatch.Index
+    let repositoryRoots: SiblingMatch.Index<ExactKey>
     /// Root commits of the objstore repositories, refreshed as they take
     /// repositories in.
     public private(set) var storeRoots: [String: Set<String>] {
@@ -60,11 +60,11 @@ public struct ObjectStoreMigration: Sendable {
     public static func scan(_ settings: Settings, git: GitRunner, logger: Logger) async -> ObjectStoreMigration {
         logger.info("   search: getting parent commit info from all repos, may take a while")
         let roots = RootCommits(git: git)
-        var repositoryRoots: [String: Set<String>] = [:]
+        var repositoryRoots: [ExactKey: Set<String>] = [:]
         for path in RepositoryWalker(excludeObjectStores: true).findAll(under: settings.toplevel) where FileSystem.kind(path) != .symlink {
             let realpath = PathUtilities.realpath(path)
             if PathUtilities.isInside(realpath, root: settings.objstore) { continue }
-            if let found = await roots.of(realpath) { repositoryRoots[realpath] = found }
+            if let found = await roots.of(realpath) { repositoryRoots[ExactKey(realpath)] = found }
         }
         var storeRoots: [String: Set<String>] = [:]
         for path in ObjectStoreMigration.objectStores(in: settings.objstore) {
@@ -114,11 +114,11 @@ public struct ObjectStoreMigration: Sendable {
 
     private mutating func placement(of realpath: String, gitdir: String) -> Placement? {
         if let best = bestStore(for: realpath) { return .existing(best) }
-        guard let roots = repositoryRoots.known[realpath] else { return nil }
-        let relatives = repositoryRoots.siblings(of: realpath, roots: roots, exact: false)
+        guard let roots = repositoryRoots.known[ExactKey(realpath)] else { return nil }
+        let relatives = repositoryRoots.siblings(of: ExactKey(realpath), roots: roots, exact: false)
         guard !relatives.isEmpty else { return nil }
         guard isMarkedPrivate(gitdir) else { return .new(seed: realpath) }
-        return relatives.sorted().first { !isMarkedPrivate(relativeGitdir(of: $0)) }.map { .new(seed: $0) }
+        return relatives.sorted().map(\.string).first { !isMarkedPrivate(relativeGitdir(of: $0)) }.map { .new(seed: $0) }
     }
 
     private mutating func giveObjectStore(_ realpath: String, gitdir: String, placement: Placement) async -> Outcome {
@@ -212,12 +212,12 @@ public struct ObjectStoreMigration: Sendable {
     private mutating func borrow(_ realpath: String, from store: ObjectStoreRepository, repack: [String]) -> Outcome {
         guard Alternates.borrow(realpath, from: store.path) else { return .failed("cannot write \(realpath)/objects/info/alternates") }
         changed = true
-        if storeRoots[store.path] == nil, let roots = repositoryRoots.known[realpath] { storeRoots[store.path] = roots }
+        if storeRoots[store.path] == nil, let roots = repositoryRoots.known[ExactKey(realpath)] { storeRoots[store.path] = roots }
         return .migrated(repack: repack)
     }
 
     private mutating func bestStore(for realpath: String) -> String? {
-        guard let roots = repositoryRoots.known[realpath] else { return nil }
+        guard let roots = repositoryRoots.known[ExactKey(realpath)] else { return nil }
         let holders = baselineHolders()
         return SiblingMatch.bestObjectStore(for: roots, excluding: realpath, candidates: storeRoots, holdsBaseline: holders.contains)
     }
@@ -245,6 +245,6 @@ public struct ObjectStoreMigration: Sendable {
     private func isMarkedPrivate(_ gitdir: String) -> Bool { settings.privateRepos.anyMatches(gitdir) }
 
     private func relativeGitdir(of fullpath: String) -> String {
-        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: settings.toplevel) ?? fullpath
+        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: settings.toplevel)?.path ?? fullpath
     }
 }

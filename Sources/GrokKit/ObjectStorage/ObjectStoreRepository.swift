@@ -63,7 +63,7 @@ public struct ObjectStoreRepository: Sendable {
         if siblings.contains(where: { $0.virtref == virtref }) { return false }
         try await gitOrFail(["remote", "add", "--no-tags", "--", virtref, fullpath])
         try await gitOrFail(["config", "--replace-all", "remote.\(virtref).fetch", "+refs/*:refs/virtual/\(virtref)/*"])
-        try writeTelltale(siblings: Set(telltaleSiblings().filter(FileSystem.isDirectory)).union([fullpath]))
+        try recordInTelltale(fullpath, droppingMissing: true)
         return true
     }
 
@@ -132,8 +132,16 @@ public struct ObjectStoreRepository: Sendable {
             .map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
-    public func writeTelltale(siblings: Set<String>) throws(Failure) {
-        let text = Self.telltalePreamble + siblings.sorted().map { $0 + "\n" }.joined()
+    /// Adds `fullpath` to the telltale (byte-exact, in byte order), and with
+    /// `droppingMissing` leaves out listed paths that are no directory.
+    public func recordInTelltale(_ fullpath: String, droppingMissing: Bool = false) throws(Failure) {
+        let listed = droppingMissing ? telltaleSiblings().filter(FileSystem.isDirectory) : telltaleSiblings()
+        try writeTelltale(siblings: Set(listed.map(ExactKey.init)).union([ExactKey(fullpath)]).sorted().map(\.string))
+    }
+
+    /// Writes the telltale naming `siblings` (in the order given).
+    public func writeTelltale(siblings: [String]) throws(Failure) {
+        let text = Self.telltalePreamble + siblings.map { $0 + "\n" }.joined()
         guard AtomicFile.write(Array(text.utf8), to: path + "/" + MarkerFile.objstore) else {
             throw Failure(message: "cannot write \(path)/\(MarkerFile.objstore): \(FileSystem.errorDescription())")
         }

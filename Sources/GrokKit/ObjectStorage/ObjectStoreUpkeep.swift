@@ -34,7 +34,7 @@ public struct ObjectStoreUpkeep: Sendable {
         public var changed: Set<String> = []
         public var deleted: Set<String> = []
         /// The borrower map after merges moved siblings.
-        public var borrowers: [String: Set<String>] = [:]
+        public var borrowers = BorrowerMap()
         /// What the manifest should say about each sibling.
         public var links: [(gitdir: String, forkgroup: String, reference: String?)] = []
     }
@@ -52,24 +52,24 @@ public struct ObjectStoreUpkeep: Sendable {
     /// `borrowers`: realpath of each lender → realpaths of its borrowers;
     /// `storeRoots`: root commits of each objstore repository; `listed`:
     /// whether a gitdir is in the manifest.
-    public func run(borrowers: [String: Set<String>], storeRoots: [String: Set<String>], listed: (String) -> Bool) async -> Report {
+    public func run(borrowers: BorrowerMap, storeRoots: [String: Set<String>], listed: (String) -> Bool) async -> Report {
         var borrowers = borrowers
         var report = Report()
         let stores = ObjectStoreMigration.objectStores(in: settings.objstore)
         logger.info("Analyzing \(settings.objstore) (\(stores.count) repos)")
         for path in stores {
             let store = ObjectStoreRepository(path: path, git: git)
-            if !(borrowers[path]?.isEmpty ?? true) {
+            if borrowers.lends(path) {
                 let redundant = await redundantStores(of: path, among: stores.filter { !report.deleted.contains($0) }, roots: storeRoots)
                 if !redundant.isEmpty, let destination = await merge(redundant.union([path]), borrowers: &borrowers) {
                     report.changed.insert(destination)
                 }
             }
-            if borrowers[path]?.isEmpty ?? true {
+            if !borrowers.lends(path) {
                 if await deleteUnused(store) { report.deleted.insert(path) }
                 continue
             }
-            if await maintainSiblings(of: store, users: borrowers[path] ?? [], listed: listed, report: &report) {
+            if await maintainSiblings(of: store, users: borrowers.borrowers(of: path), listed: listed, report: &report) {
                 report.changed.insert(path)
             }
         }
@@ -104,8 +104,8 @@ public struct ObjectStoreUpkeep: Sendable {
     /// alternates repointed, then its remote removed from the old one.
     /// Private borrowers stay where they are (they are not fetched in
     /// anywhere), which keeps the old objstore alive for them.
-    private func merge(_ group: Set<String>, borrowers: inout [String: Set<String>]) async -> String? {
-        let used = group.filter { !(borrowers[$0]?.isEmpty ?? true) }
+    private func merge(_ group: Set<String>, borrowers: inout BorrowerMap) async -> String? {
+        let used = group.filter { borrowers.lends($0) }
         var counts: [String: Int] = [:]
         for path in used { counts[path] = ObjectStoreRepository(path: path, git: git).siblings.count }
         guard let destinationPath = ObjectStorePlan.mergeDestination(siblingCounts: counts) else { return nil }
@@ -115,7 +115,7 @@ public struct ObjectStoreUpkeep: Sendable {
             logger.info("\(PathUtilities.basename(sourcePath)): merging into \(PathUtilities.basename(destinationPath))")
             for (virtref, url) in source.siblings {
                 let child = PathUtilities.realpath(url)
-                guard borrowers[sourcePath]?.contains(child) ?? false else {
+                guard borrowers.borrows(child, from: sourcePath) else {
                     await locked(source) { try await source.removeSibling(virtref: virtref) }
                     continue
                 }
@@ -134,8 +134,7 @@ public struct ObjectStoreUpkeep: Sendable {
                     logger.critical("Cannot repoint \(child) at \(destinationPath)")
                     continue
                 }
-                borrowers[sourcePath]?.remove(child)
-                borrowers[destinationPath, default: []].insert(child)
+                borrowers.move(child, from: sourcePath, to: destinationPath)
                 await locked(source) { try await source.removeSibling(virtref: virtref) }
             }
         }
@@ -153,8 +152,8 @@ public struct ObjectStoreUpkeep: Sendable {
     private func deleteUnused(_ store: ObjectStoreRepository) async -> Bool {
         let name = PathUtilities.basename(store.path)
         let root = PathUtilities.realpath(settings.objstore)
-        guard PathUtilities.isInside(store.path, root: root), store.path != root,
-              let target = try? ContainedPath(toplevel: root, gitdir: String(store.path.dropFirst(root == "/" ? 0 : root.count))) else {
+        guard PathUtilities.isInside(store.path, root: root), ExactKey(store.path) != ExactKey(root),
+              let target = try? ContainedPath(toplevel: root, gitdir: Gitdir(String(store.path.dropFirst(root == "/" ? 0 : root.count)))) else {
             logger.warning("\(store.path): nothing borrows from it, but it is not inside \(root); leaving it alone")
             return false
         }
@@ -165,7 +164,7 @@ public struct ObjectStoreUpkeep: Sendable {
         guard let lock = try? FileLock.tryAcquire(for: store.path) else { return false }
         defer { lock.release() }
         let claimed = Set(store.telltaleSiblings() + store.siblings.map(\.fullpath))
-        if claimed.contains(where: { Alternates.borrowedRepository(of: $0) == store.path }) { return false }
+        if claimed.contains(where: { Alternates.borrowedRepository(of: $0).map(ExactKey.init) == ExactKey(store.path) }) { return false }
         // A sibling whose directory is gone along with its parent may be on
         // a filesystem that is not mounted: it would come back broken.
         if let unseen = claimed.sorted().first(where: { !FileSystem.isDirectory(PathUtilities.dirname($0)) }) {
@@ -183,17 +182,17 @@ public struct ObjectStoreUpkeep: Sendable {
     // MARK: Siblings
 
     /// Returns whether the objstore repository needs a full repack.
-    private func maintainSiblings(of store: ObjectStoreRepository, users: Set<String>, listed: (String) -> Bool, report: inout Report) async -> Bool {
+    private func maintainSiblings(of store: ObjectStoreRepository, users: Set<ExactKey>, listed: (String) -> Bool, report: inout Report) async -> Bool {
         let name = PathUtilities.basename(store.path)
-        if Set(store.telltaleSiblings()) != users {
-            await locked(store) { try store.writeTelltale(siblings: users) }
+        if Set(store.telltaleSiblings().map(ExactKey.init)) != users {
+            await locked(store) { try store.writeTelltale(siblings: users.sorted().map(\.string)) }
         }
         var valid: Set<String> = []
         var siblings: [ObjectStorePlan.Sibling] = []
         var children: [String] = []
         for (virtref, url) in store.siblings {
             let child = PathUtilities.realpath(url)
-            guard users.contains(child) else {
+            guard users.contains(ExactKey(child)) else {
                 if await locked(store, { try await store.removeSibling(virtref: virtref) }) {
                     logger.info("\(name): removed remote \(url) (no longer used)")
                 }
@@ -259,6 +258,6 @@ public struct ObjectStoreUpkeep: Sendable {
     }
 
     private func gitdir(of fullpath: String) -> String? {
-        ManifestTargets.gitdir(of: fullpath, toplevel: settings.toplevel)
+        ManifestTargets.gitdir(of: fullpath, toplevel: settings.toplevel)?.path
     }
 }

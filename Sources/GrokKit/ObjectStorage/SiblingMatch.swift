@@ -4,8 +4,10 @@
 /// or two (a grafted or re-rooted branch). Pure functions over values.
 public enum SiblingMatch {
     /// The repositories among `known` related to `path`. `exact` (the
-    /// `exact` merge strategy) accepts equal root sets only.
-    public static func siblings(of path: String, roots: Set<String>, among known: [String: Set<String>], exact: Bool) -> Set<String> {
+    /// `exact` merge strategy) accepts equal root sets only. `Path` is
+    /// `ExactKey` for repositories (user-named: `café.git` in NFC and NFD
+    /// are two) and may be `String` for objstore repositories (named by us).
+    public static func siblings<Path: Hashable>(of path: Path, roots: Set<String>, among known: [Path: Set<String>], exact: Bool) -> Set<Path> {
         Set(known.filter { $0.key != path && related(roots, $0.value, exact: exact) }.keys)
     }
 
@@ -23,21 +25,21 @@ public enum SiblingMatch {
     /// turn: relatives share a root, so looking up each root finds every
     /// candidate, and a tree of mostly unrelated repositories costs a few
     /// lookups per repository instead of a pass over the whole tree.
-    public struct Index: Sendable {
-        public let known: [String: Set<String>]
-        private let byRoot: [String: [String]]
+    public struct Index<Path: Hashable & Sendable>: Sendable {
+        public let known: [Path: Set<String>]
+        private let byRoot: [String: [Path]]
 
-        public init(_ known: [String: Set<String>]) {
+        public init(_ known: [Path: Set<String>]) {
             self.known = known
-            var byRoot: [String: [String]] = [:]
+            var byRoot: [String: [Path]] = [:]
             for (path, roots) in known {
                 for root in roots { byRoot[root, default: []].append(path) }
             }
             self.byRoot = byRoot
         }
 
-        public func siblings(of path: String, roots: Set<String>, exact: Bool) -> Set<String> {
-            var found: Set<String> = [], seen: Set<String> = [path]
+        public func siblings(of path: Path, roots: Set<String>, exact: Bool) -> Set<Path> {
+            var found: Set<Path> = [], seen: Set<Path> = [path]
             for root in roots {
                 for other in byRoot[root] ?? [] where seen.insert(other).inserted {
                     if let otherRoots = known[other], related(roots, otherRoots, exact: exact) { found.insert(other) }

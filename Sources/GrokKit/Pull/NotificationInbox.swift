@@ -3,7 +3,8 @@ import Synchronization
 /// Gitdirs named on the notification socket and not yet taken by the
 /// scheduler. Names are kept once each, so a burst naming one repository a
 /// thousand times is one request, and the count is capped so a flood of
-/// distinct junk cannot grow memory without bound.
+/// distinct junk cannot grow memory without bound. Names are compared by
+/// bytes: `café.git` in NFC and in NFD are two repositories.
 final class NotificationInbox: Sendable {
     enum Admission: Equatable {
         /// The inbox was empty: the scheduler must be woken.
@@ -16,19 +17,20 @@ final class NotificationInbox: Sendable {
     }
 
     let capacity: Int
-    private struct State { var order: [String] = []; var names: Set<String> = []; var overflowed = false }
+    private struct State { var order: [String] = []; var names: Set<ExactKey> = []; var overflowed = false }
     private let state = Mutex(State())
 
     init(capacity: Int = 10_000) { self.capacity = capacity }
 
     func add(_ name: String) -> Admission {
         state.withLock { state in
-            if state.names.contains(name) { return .queued }
+            let key = ExactKey(name)
+            if state.names.contains(key) { return .queued }
             if state.names.count >= capacity {
                 defer { state.overflowed = true }
                 return state.overflowed ? .dropped : .full
             }
-            state.names.insert(name)
+            state.names.insert(key)
             state.order.append(name)
             return state.order.count == 1 ? .wake : .queued
         }

@@ -3,9 +3,11 @@
 /// file is replaced atomically).
 public enum ProjectsList {
     public static func render(_ manifest: Manifest, trimTop: String, includeSymlinks: Bool) -> String {
-        func line(_ gitdir: String) -> String {
-            let trimmed = !trimTop.isEmpty && gitdir.hasPrefix(trimTop) ? String(gitdir.dropFirst(trimTop.count)) : gitdir
-            return String(trimmed.drop { $0 == "/" }) + "\n"
+        // Byte-wise, as Python's str.startswith compares code points.
+        func line(_ gitdir: Gitdir) -> String {
+            var path = Substring(gitdir.path).utf8[...]
+            if !trimTop.isEmpty, path.starts(with: trimTop.utf8) { path = path.dropFirst(trimTop.utf8.count) }
+            return String(decoding: path.drop { $0 == UInt8(ascii: "/") }, as: UTF8.self) + "\n"
         }
         var text = ""
         for gitdir in manifest.gitdirs {

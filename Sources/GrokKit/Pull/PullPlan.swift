@@ -15,7 +15,7 @@ public enum PullPlan {
     }
 
     public struct Job: Sendable, Equatable {
-        public let gitdir: String
+        public let gitdir: Gitdir
         public let entry: ManifestEntry
         public var action: Action
         /// Fetch even when the fingerprints look equal: a push notification
@@ -27,9 +27,9 @@ public enum PullPlan {
         public var isPrivate = false
         /// A local sibling to move into the forkgroup's objstore before
         /// this clone creates it, so the two share objects from the start.
-        public var migrateSibling: String? = nil
+        public var migrateSibling: Gitdir? = nil
 
-        public init(gitdir: String, entry: ManifestEntry, action: Action) {
+        public init(gitdir: Gitdir, entry: ManifestEntry, action: Action) {
             self.gitdir = gitdir
             self.entry = entry
             self.action = action
@@ -43,18 +43,18 @@ public enum PullPlan {
     /// group (under a new name when it has none yet); and a group sharing a
     /// member with one of this mirror's objstores (`existing`: forkgroup →
     /// member gitdirs) takes that objstore's name.
-    public static func forkgroups(entries: [(gitdir: String, entry: ManifestEntry)], local: Manifest, existing: [String: Set<String>],
-                                  newName: () -> String) -> [String: String] {
-        var groups: [String: Set<String>] = [:]
+    public static func forkgroups(entries: [(gitdir: Gitdir, entry: ManifestEntry)], local: Manifest, existing: [String: Set<Gitdir>],
+                                  newName: () -> String) -> [Gitdir: String] {
+        var groups: [String: Set<Gitdir>] = [:]
         var order: [String] = []
-        func add(_ gitdir: String, to name: String) {
+        func add(_ gitdir: Gitdir, to name: String) {
             if groups[name] == nil { order.append(name) }
             groups[name, default: []].insert(gitdir)
         }
         for (gitdir, entry) in entries {
             let known = local[gitdir]
             var forkgroup = known?.forkgroup ?? entry.forkgroup
-            if forkgroup == nil, let reference = (known ?? entry).reference, !reference.isEmpty {
+            if forkgroup == nil, let reference = (known ?? entry).reference.map({ Gitdir($0) }), !reference.path.isEmpty {
                 if let found = order.first(where: { groups[$0]!.contains(reference) }) {
                     forkgroup = found
                 } else {
@@ -65,7 +65,7 @@ public enum PullPlan {
             }
             if let forkgroup { add(gitdir, to: forkgroup) }
         }
-        var assignment: [String: String] = [:]
+        var assignment: [Gitdir: String] = [:]
         for name in order {
             let members = groups[name]!
             let target = existing.keys.sorted().first { !existing[$0]!.isDisjoint(with: members) } ?? name
@@ -90,13 +90,13 @@ public enum PullPlan {
 
     public struct Culled: Sendable {
         /// Entries to mirror, in manifest order.
-        public var entries: [(gitdir: String, entry: ManifestEntry)] = []
+        public var entries: [(gitdir: Gitdir, entry: ManifestEntry)] = []
         /// Entries skipped for having no fingerprint.
-        public var withoutFingerprint: [String] = []
+        public var withoutFingerprint: [Gitdir] = []
         public var rejected: [RemoteEntryValidator.Rejection] = []
         /// Gitdirs the origin lists but we do not mirror this run for a
         /// reason other than include/exclude: never purge those.
-        public var protected: Set<String> = []
+        public var protected: Set<Gitdir> = []
         /// Symlinks left out because they collide with a listed repository.
         public var droppedSymlinks: [String] = []
     }
@@ -107,13 +107,16 @@ public enum PullPlan {
     /// seconds to cull, and a stop request must not wait for that).
     public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [ReservedPath]) throws(CancellationError) -> Culled {
         var culled = Culled()
+        for spelling in remote.undecodableKeys {
+            culled.rejected.append(RemoteEntryValidator.Rejection(undecodableKey: spelling))
+        }
         for (index, gitdir) in remote.gitdirs.enumerated() {
             if index % 1024 == 0 && Task.isCancelled { throw CancellationError() }
             guard include.anyMatches(gitdir), !exclude.anyMatches(gitdir) else { continue }
             let entry = remote[gitdir]!
             if let rejection = RemoteEntryValidator.validate(gitdir: gitdir, entry: entry, reserved: reserved) {
                 culled.rejected.append(rejection)
-                if RemoteEntryValidator.isCleanGitdir(gitdir) { culled.protected.insert(gitdir) }
+                if RemoteEntryValidator.isCleanGitdir(gitdir.path) { culled.protected.insert(gitdir) }
                 continue
             }
             guard entry.fingerprint != nil else {
@@ -130,25 +133,21 @@ public enum PullPlan {
     /// A symlink may not stand where a listed repository is, above one
     /// (creating it would send that repository's clone through the link) or
     /// inside one: such symlinks are dropped from their entries and reported.
-    static func dropCollidingSymlinks(_ culled: inout Culled, listed: [String]) {
+    static func dropCollidingSymlinks(_ culled: inout Culled, listed: [Gitdir]) {
         let repositories = Set(listed)
-        var ancestors = Set<String>()
+        var ancestors = Set<Gitdir>()
         for gitdir in listed {
-            var path = Substring(gitdir)
-            while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-                path = path[..<slash]
-                guard ancestors.insert(String(path)).inserted else { break }
-            }
+            gitdir.forEachParent { ancestors.insert($0).inserted }
         }
-        func collides(_ link: String) -> String? {
+        func collides(_ link: Gitdir) -> String? {
             if repositories.contains(link) { return "it is also listed as a repository" }
             if ancestors.contains(link) { return "listed repositories lie below it" }
-            var path = Substring(link)
-            while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-                path = path[..<slash]
-                if repositories.contains(String(path)) { return "it lies inside the listed repository \(path)" }
+            var inside: Gitdir? = nil
+            link.forEachParent { parent in
+                if repositories.contains(parent) { inside = parent }
+                return inside == nil
             }
-            return nil
+            return inside.map { "it lies inside the listed repository \($0)" }
         }
         for index in culled.entries.indices where !culled.entries[index].entry.symlinks.isEmpty {
             let (gitdir, entry) = culled.entries[index]
@@ -166,9 +165,11 @@ public enum PullPlan {
         guard disk.exists else { return .initialize }
         if disk.recloneRequested { return .reclone }
         guard let local else { return .fixRemotes }
-        let fixParams = remote.description != local.description
-            || (remote.owner ?? defaultOwner) != (local.owner ?? defaultOwner)
-            || remote.head != local.head
+        // Byte-exact, as the origin wrote them.
+        func differs(_ a: String?, _ b: String?) -> Bool { a.map(ExactKey.init) != b.map(ExactKey.init) }
+        let fixParams = differs(remote.description, local.description)
+            || differs(remote.owner ?? defaultOwner, local.owner ?? defaultOwner)
+            || differs(remote.head, local.head)
             || !disk.symlinksInPlace
         let fetch = disk.fingerprint != local.fingerprint || disk.fingerprint != remote.fingerprint
         if !fixParams && !fetch { return nil }
@@ -176,18 +177,18 @@ public enum PullPlan {
     }
 
     public struct PurgeDecision: Sendable, Equatable {
-        public var purge: [String] = []
+        public var purge: [Gitdir] = []
         /// Set when purge protection refused the whole purge.
         public var refusal: String? = nil
         /// Repositories kept although the origin dropped them, and why.
-        public var kept: [String: String] = [:]
+        public var kept: [Gitdir: String] = [:]
     }
 
     /// Local repositories the origin no longer lists may go, except symlink
     /// targets, protected entries, nopurge and ffonly globs, and repos other
     /// repos borrow objects from; and not at all when that is
     /// `purgeProtect` % or more of the local repos, unless forced.
-    public static func purge(found: [String], culled: Culled, noPurge: [Glob], ffOnly: [Glob], borrowedFrom: Set<String>, purgeProtect: Int, force: Bool) -> PurgeDecision {
+    public static func purge(found: [Gitdir], culled: Culled, noPurge: [Glob], ffOnly: [Glob], borrowedFrom: Set<Gitdir>, purgeProtect: Int, force: Bool) -> PurgeDecision {
         let listed = Set(culled.entries.map(\.gitdir))
         let symlinks = Set(culled.entries.flatMap { $0.entry.symlinks })
         var decision = PurgeDecision()

@@ -14,19 +14,19 @@ struct PullQueue {
     private(set) var waiting: [PullPlan.Job] = []
     /// The gitdirs in `waiting`, so a submit costs no scan of the line
     /// (queueing 200,000 new clones was quadratic: minutes, deaf to SIGTERM).
-    private var waitingGitdirs: Set<String> = []
+    private var waitingGitdirs: Set<Gitdir> = []
     /// Running jobs: gitdir → forkgroup.
-    private(set) var running: [String: String?] = [:]
-    private var followUps: [String: PullPlan.Job] = [:]
+    private(set) var running: [Gitdir: String?] = [:]
+    private var followUps: [Gitdir: PullPlan.Job] = [:]
     private var deferred: [(job: PullPlan.Job, since: Double)] = []
     /// When each repository was first found locked, across retries.
-    private var lockedSince: [String: Double] = [:]
+    private var lockedSince: [Gitdir: Double] = [:]
     /// Forkgroups whose objstore a running job is creating.
     private var creating: Set<String> = []
     private var runningInForkgroup: [String: Int] = [:]
-    private(set) var housekeeping: [(gitdir: String, actions: [RepoJobRunner.Maintenance])] = []
+    private(set) var housekeeping: [(gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])] = []
     /// Repositories whose housekeeping is running.
-    private(set) var held: Set<String> = []
+    private(set) var held: Set<Gitdir> = []
 
     static let lockPatience: Double = 600
 
@@ -35,7 +35,7 @@ struct PullQueue {
     var housekeepingIsIdle: Bool { housekeeping.isEmpty && held.isEmpty }
     var queuedCount: Int { waiting.count + deferred.count + followUps.count }
     /// Repositories that must not be deleted or touched right now.
-    var busy: Set<String> { held.union(running.keys) }
+    var busy: Set<Gitdir> { held.union(running.keys) }
 
     /// Adds a job; `urgent` (a push notification) puts it first. A job for
     /// a repository already waiting, deferred or running is merged with the
@@ -133,7 +133,7 @@ struct PullQueue {
         return givenUp
     }
 
-    mutating func addHousekeeping(_ gitdir: String, _ actions: [RepoJobRunner.Maintenance]) {
+    mutating func addHousekeeping(_ gitdir: Gitdir, _ actions: [RepoJobRunner.Maintenance]) {
         if let index = housekeeping.firstIndex(where: { $0.gitdir == gitdir }) {
             housekeeping[index].actions += actions.filter { !housekeeping[index].actions.contains($0) }
         } else {
@@ -143,7 +143,7 @@ struct PullQueue {
 
     /// Housekeeping that may start now, its repository then held; none
     /// while fetch jobs wait for a thread.
-    mutating func nextHousekeeping() -> (gitdir: String, actions: [RepoJobRunner.Maintenance])? {
+    mutating func nextHousekeeping() -> (gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])? {
         guard waiting.isEmpty, let index = housekeeping.firstIndex(where: { running[$0.gitdir] == nil && !held.contains($0.gitdir) }) else {
             return nil
         }
@@ -152,5 +152,5 @@ struct PullQueue {
         return work
     }
 
-    mutating func finishHousekeeping(_ gitdir: String) { held.remove(gitdir) }
+    mutating func finishHousekeeping(_ gitdir: Gitdir) { held.remove(gitdir) }
 }

@@ -59,7 +59,7 @@ public struct PullRun: Sendable {
     struct Pass: Sendable {
         var culled: PullPlan.Culled
         var jobs: [PullPlan.Job]
-        var rejections: [String: String]
+        var rejections: [Gitdir: String]
         /// The `.remote` state to save once every job is done (see
         /// `recordCompletedPass`); nil for `manifest_command`.
         var status: RemoteManifestStatus?
@@ -103,7 +103,7 @@ public struct PullRun: Sendable {
             logger.debug("Reading the state of \(culled.entries.count) repositories")
             let jobs = try await plan(culled, local: local)
             logger.debug("Planned \(jobs.count) jobs")
-            var rejections: [String: String] = [:]
+            var rejections: [Gitdir: String] = [:]
             for rejection in culled.rejected { rejections[rejection.gitdir] = rejection.reason }
             return .planned(Pass(culled: culled, jobs: jobs, rejections: rejections, status: status))
         } catch {
@@ -145,7 +145,7 @@ public struct PullRun: Sendable {
     /// repository the local manifest knows, even if fingerprints look
     /// equal. Nil (and logged) for anything else.
     func notificationJob(for name: String, local: Manifest) -> PullPlan.Job? {
-        let gitdir = name.hasPrefix("/") ? name : "/" + name
+        let gitdir = Gitdir(name.utf8.first == UInt8(ascii: "/") ? name : "/" + name)
         guard var entry = local[gitdir] else {
             logger.info(" listener: \(name) (not known, ignored)")
             return nil
@@ -164,7 +164,7 @@ public struct PullRun: Sendable {
     /// Quick repacks, pack-refs and objstore fetches after fetches
     /// (grokmirror's "spa"); skipped when another process holds the
     /// repository (grok-fsck will see to it).
-    func houseKeep(_ gitdir: String, _ actions: [RepoJobRunner.Maintenance]) async {
+    func houseKeep(_ gitdir: Gitdir, _ actions: [RepoJobRunner.Maintenance]) async {
         guard let repo = try? ContainedPath(toplevel: toplevel, gitdir: gitdir),
               let lock = try? FileLock.tryAcquire(for: repo.path) else { return }
         defer { lock.release() }
@@ -189,10 +189,10 @@ public struct PullRun: Sendable {
 
     /// post_clone_complete_hook (with the new clones on stdin) and
     /// post_work_complete_hook, once a round of work is over.
-    func runCompletionHooks(cloned: [String]) async {
+    func runCompletionHooks(cloned: [Gitdir]) async {
         let hooks = HookRunner(logger: logger)
         if !cloned.isEmpty {
-            let list = cloned.map { toplevel + $0 }.joined(separator: "\n") + "\n"
+            let list = cloned.map { $0.fullpath(in: toplevel) }.joined(separator: "\n") + "\n"
             await hooks.run(settings.postCloneCompleteHooks, input: Array(list.utf8), context: "post_clone_complete_hook")
         }
         await hooks.run(settings.postWorkCompleteHooks, context: "post_work_complete_hook")
@@ -219,7 +219,7 @@ public struct PullRun: Sendable {
                     for index in range {
                         if index % 256 == 0 && Task.isCancelled { break }
                         let (gitdir, entry) = entries[index]
-                        found.append((index, await Self.diskState(toplevel + gitdir, symlinks: entry.symlinks, toplevel: toplevel, reader: reader)))
+                        found.append((index, await Self.diskState(gitdir.fullpath(in: toplevel), symlinks: entry.symlinks, toplevel: toplevel, reader: reader)))
                     }
                     return found
                 }
@@ -239,9 +239,9 @@ public struct PullRun: Sendable {
     /// New clones join their forkgroup's objstore. The first clone of a
     /// forkgroup without one moves a standalone local relative into it, and
     /// public clones go first so private ones find shared objects.
-    private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: String, entry: ManifestEntry)],
+    private func assignForkgroups(_ jobs: [PullPlan.Job], entries: [(gitdir: Gitdir, entry: ManifestEntry)],
                                   local: Manifest) throws(CancellationError) -> [PullPlan.Job] {
-        var existing: [String: Set<String>] = [:]
+        var existing: [String: Set<Gitdir>] = [:]
         for store in ObjectStoreMigration.objectStores(in: settings.objstore) {
             let repository = ObjectStoreRepository(path: store, git: git)
             existing[repository.forkgroup] = Set(repository.siblings.compactMap {
@@ -249,7 +249,7 @@ public struct PullRun: Sendable {
             })
         }
         let assignment = PullPlan.forkgroups(entries: entries, local: local, existing: existing, newName: UUID4.random)
-        var members: [String: [String]] = [:]
+        var members: [String: [Gitdir]] = [:]
         for (gitdir, forkgroup) in assignment { members[forkgroup, default: []].append(gitdir) }
         let cloning = Set(jobs.filter { $0.action == .initialize }.map(\.gitdir))
         var seeded: Set<String> = []
@@ -264,7 +264,7 @@ public struct PullRun: Sendable {
                     seeded.insert(forkgroup)
                     job.migrateSibling = members[forkgroup, default: []].sorted().first { sibling in
                         sibling != job.gitdir && !cloning.contains(sibling) && !privateRepos.anyMatches(sibling)
-                            && BareRepository.isBare(toplevel + sibling) && Alternates.borrowedRepository(of: toplevel + sibling) == nil
+                            && BareRepository.isBare(sibling.fullpath(in: toplevel)) && Alternates.borrowedRepository(of: sibling.fullpath(in: toplevel)) == nil
                     }
                 }
             }
@@ -273,7 +273,7 @@ public struct PullRun: Sendable {
         return assigned
     }
 
-    private static func diskState(_ path: String, symlinks: [String], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
+    private static func diskState(_ path: String, symlinks: [Gitdir], toplevel: String, reader: FingerprintReader) async -> PullPlan.DiskState {
         // A symlink where the origin lists a repository is no copy of it:
         // the repository is created in its place (see `RepoJobRunner`).
         guard !FileSystem.isSymlink(path), BareRepository.isBare(path) else {
@@ -287,7 +287,7 @@ public struct PullRun: Sendable {
         var fingerprint = CachedFingerprint.read(path)
         if fingerprint == nil { fingerprint = (try? await reader.refsFingerprint(gitDir: path)) ?? nil }
         let symlinksInPlace = symlinks.allSatisfy { link in
-            FileSystem.isSymlink(toplevel + link) && PathUtilities.realpath(toplevel + link) == PathUtilities.realpath(path)
+            FileSystem.isSymlink(link.fullpath(in: toplevel)) && ExactKey(PathUtilities.realpath(link.fullpath(in: toplevel))) == ExactKey(PathUtilities.realpath(path))
         }
         return PullPlan.DiskState(exists: true, recloneRequested: FileSystem.exists(path + "/" + MarkerFile.reclone),
                                   fingerprint: fingerprint, symlinksInPlace: symlinksInPlace)
@@ -296,7 +296,7 @@ public struct PullRun: Sendable {
     /// Folds finished jobs (and purges) into the local manifest under its
     /// lock, then rewrites projects.list. False when the write failed (the
     /// entries are then kept for the next checkpoint).
-    func checkpoint(_ done: [(String, ManifestEntry)], purged: [String]) async -> Bool {
+    func checkpoint(_ done: [(Gitdir, ManifestEntry)], purged: [Gitdir]) async -> Bool {
         guard !done.isEmpty || !purged.isEmpty else { return true }
         let file = manifestFile
         do {
@@ -351,7 +351,7 @@ public struct PullRun: Sendable {
     /// one anything borrows from (under toplevel or the objstore directory,
     /// absolute or relative alternates), nor what `RepositoryDeletion`
     /// refuses (see `purgeOne`). Returns the gitdirs deleted.
-    func purge(culled: PullPlan.Culled, hadRejections: Bool, busy: Set<String>) async -> [String] {
+    func purge(culled: PullPlan.Culled, hadRejections: Bool, busy: Set<Gitdir>) async -> [Gitdir] {
         if hadRejections {
             logger.critical("Not purging: the remote manifest had rejected entries")
             return []
@@ -359,13 +359,13 @@ public struct PullRun: Sendable {
         let found = RepositoryWalker(excludeObjectStores: true).findAll(under: toplevel)
         // Lenders as realpaths: borrowers anywhere under toplevel or the
         // objstore directory, through absolute or relative alternates.
-        let lenders = BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore).filter { !$0.value.isEmpty }
-        var gitdirs: [String] = []
-        var borrowedFrom = Set<String>()
+        let lenders = BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)
+        var gitdirs: [Gitdir] = []
+        var borrowedFrom = Set<Gitdir>()
         for path in found {
             guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else { continue }
             gitdirs.append(gitdir)
-            if !FileSystem.isSymlink(path), lenders[PathUtilities.realpath(path)] != nil { borrowedFrom.insert(gitdir) }
+            if !FileSystem.isSymlink(path), lenders.lends(PathUtilities.realpath(path)) { borrowedFrom.insert(gitdir) }
         }
         let decision = PullPlan.purge(found: gitdirs, culled: culled, noPurge: settings.noPurge, ffOnly: settings.ffOnly,
                                       borrowedFrom: borrowedFrom, purgeProtect: settings.purgeProtect, force: options.forcePurge)
@@ -387,7 +387,7 @@ public struct PullRun: Sendable {
     /// allows it: a bare repository holding no other, not an objstore
     /// repository, cloned by this mirror (its config has the mirror's
     /// remote), or a symlink (only the link goes). True when it is gone.
-    private func purgeOne(_ gitdir: String) -> Bool {
+    private func purgeOne(_ gitdir: Gitdir) -> Bool {
         do {
             let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
             guard let lock = try FileLock.tryAcquire(for: repo.path) else {

@@ -34,7 +34,7 @@ struct PullScheduler {
     private enum Event: Sendable {
         case checked(PullRun.Check)
         case finished(PullPlan.Job, RepoJobRunner.Outcome)
-        case housekept(String)
+        case housekept(Gitdir)
         case hooksDone
         case alarm(Double)
         case signal(Int32)
@@ -44,7 +44,7 @@ struct PullScheduler {
     /// The jobs of one changed remote manifest, until all have ended.
     private struct PassState {
         var culled: PullPlan.Culled
-        var outstanding: Set<String>
+        var outstanding: Set<Gitdir>
         var hadRejections: Bool
         /// The `.remote` state to save when the pass ends complete.
         var status: RemoteManifestStatus?
@@ -52,7 +52,7 @@ struct PullScheduler {
         var jobFailed = false
 
         /// A job of this pass ended; `failed` marks the pass incomplete.
-        mutating func ended(_ gitdir: String, failed: Bool) {
+        mutating func ended(_ gitdir: Gitdir, failed: Bool) {
             if outstanding.remove(gitdir) != nil && failed { jobFailed = true }
         }
     }
@@ -89,13 +89,13 @@ struct PullScheduler {
         if continuous { logger.info("Running continuously, checking \(pull.settings.refresh ?? 300)s apart") }
 
         var queue = PullQueue()
-        var pending: [(String, ManifestEntry)] = []
+        var pending: [(Gitdir, ManifestEntry)] = []
         var pass: PassState? = nil
         var checking = false, checkedOnce = false, unusable = false, interrupted = false
         var lastCheck: Double? = nil
         var forceNextCheck = continuous || pull.options.noMtimeCheck
-        var failures: [String: String] = [:]
-        var cloned: [String] = []
+        var failures: [Gitdir: String] = [:]
+        var cloned: [Gitdir] = []
         var workDone = false, hooksRunning = false
         var finished = 0
         var retryAt: Double? = nil
@@ -116,7 +116,7 @@ struct PullScheduler {
                 group.addTask { mailbox.yield(.checked(await current.check(force: force))) }
             }
 
-            func checkpoint(purged: [String] = []) async {
+            func checkpoint(purged: [Gitdir] = []) async {
                 if await pull.checkpoint(pending, purged: purged) { pending = [] }
             }
 
@@ -227,14 +227,16 @@ struct PullScheduler {
 
                 if let done = pass, done.outstanding.isEmpty {
                     pass = nil
-                    var purged: [String] = []
+                    var purged: [Gitdir] = []
                     if pull.options.purge || pull.settings.purge {
                         purged = await pull.purge(culled: done.culled, hadRejections: done.hadRejections, busy: queue.busy)
                     }
                     await checkpoint(purged: purged)
                     // Only complete, recorded work lets the next check skip
-                    // an unchanged manifest; anything else is re-planned.
-                    if !done.jobFailed && pending.isEmpty {
+                    // an unchanged manifest; anything else is re-planned. So
+                    // are rejected entries: every run reports them (exit 1)
+                    // until the origin fixes them.
+                    if !done.jobFailed && !done.hadRejections && pending.isEmpty {
                         pull.refreshProjectsList()
                         if let status = done.status { pull.recordCompletedPass(status) }
                     } else if continuous {
@@ -331,7 +333,7 @@ struct PullScheduler {
         return failures.isEmpty ? .success : .someFailed
     }
 
-    private static func report(_ failures: [String: String], logger: Logger) {
+    private static func report(_ failures: [Gitdir: String], logger: Logger) {
         guard !failures.isEmpty else { return }
         logger.critical("\(failures.count) repositories failed:")
         for gitdir in failures.keys.sorted() { logger.critical("  \(gitdir): \(failures[gitdir]!)") }

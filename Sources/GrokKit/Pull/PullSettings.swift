@@ -73,7 +73,7 @@ public struct PullSettings: Sendable {
     }
 
     /// The URL a repository is fetched from: site + gitdir.
-    public func url(for gitdir: String) -> String {
-        site.hasSuffix("/") ? site + gitdir.dropFirst() : site + gitdir
+    public func url(for gitdir: Gitdir) -> String {
+        site.hasSuffix("/") ? site + gitdir.path.dropFirst() : site + gitdir.path
     }
 }

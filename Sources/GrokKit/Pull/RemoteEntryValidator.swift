@@ -2,9 +2,25 @@
 /// a path, a file's content or a git config value is checked here (pure).
 public enum RemoteEntryValidator {
     public struct Rejection: Error, Equatable, CustomStringConvertible {
-        public let gitdir: String
+        public let gitdir: Gitdir
         public let reason: String
-        public var description: String { "remote manifest entry \(gitdir.debugDescription): \(reason)" }
+        /// The entry as messages name it: the gitdir quoted and escaped, or
+        /// for a key that is no valid string, its JSON spelling.
+        public let name: String
+        public var description: String { "remote manifest entry \(name): \(reason)" }
+
+        public init(gitdir: Gitdir, reason: String) {
+            self.gitdir = gitdir
+            self.reason = reason
+            name = gitdir.path.debugDescription
+        }
+
+        /// A key holding a lone surrogate escape (`Manifest.undecodableKeys`).
+        public init(undecodableKey spelling: String) {
+            gitdir = Gitdir(spelling)
+            reason = "not valid UTF-8 after JSON decoding (a lone surrogate escape), so it names no path exactly"
+            name = "\"" + spelling + "\""
+        }
     }
 
     /// Bytes a gitdir may have: less than PATH_MAX (4096, its NUL
@@ -35,9 +51,9 @@ public enum RemoteEntryValidator {
     /// Checks one entry; `reserved` are the paths the tools keep under
     /// toplevel (`ReservedPath.all`): no gitdir or symlink may be one, lie
     /// inside one or hold one.
-    public static func validate(gitdir: String, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
+    public static func validate(gitdir: Gitdir, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
         func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
-        guard isCleanGitdir(gitdir) else {
+        guard isCleanGitdir(gitdir.path) else {
             return reject("not a clean absolute path inside toplevel of at most \(maximumDepth) components and \(maximumBytes) bytes")
         }
         if let reason = reserved.lazy.compactMap({ $0.conflict(with: gitdir) }).first {
@@ -64,10 +80,10 @@ public enum RemoteEntryValidator {
         if let value = object["symlinks"], !value.isNull {
             guard let list = value.arrayValue else { return reject("symlinks is not a list") }
             for item in list {
-                guard let link = item.stringValue, isCleanGitdir(link), link != gitdir else {
+                guard let link = item.stringValue, isCleanGitdir(link), Gitdir(link) != gitdir else {
                     return reject("symlink \(item) is not a clean absolute path inside toplevel")
                 }
-                if let reason = reserved.lazy.compactMap({ $0.conflict(with: link) }).first {
+                if let reason = reserved.lazy.compactMap({ $0.conflict(with: Gitdir(link)) }).first {
                     return reject("symlink \(link): \(reason), which the tools keep under toplevel")
                 }
             }

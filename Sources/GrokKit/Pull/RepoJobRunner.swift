@@ -78,7 +78,7 @@ public struct RepoJobRunner: Sendable {
         AtomicFile.removeStaleTemporaries(of: ["config", "description", "HEAD"], in: repo.path)
         AtomicFile.removeStaleTemporaries(of: ["alternates"], in: repo.path + "/objects/info")
         guard job.action == .initialize, FileSystem.kind(repo.path + ".reclone") != .missing,
-              let aside = try? ContainedPath(toplevel: toplevel, gitdir: job.gitdir + ".reclone") else { return }
+              let aside = try? ContainedPath(toplevel: toplevel, gitdir: Gitdir(job.gitdir.path + ".reclone")) else { return }
         if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
             logger.error("Not deleting \(aside.path) (where a reclone moves a repository aside): \(why)")
             return
@@ -103,7 +103,7 @@ public struct RepoJobRunner: Sendable {
             case .reclone:
                 logger.info("  reclone: \(gitdir)")
                 let previousLender = Alternates.borrowedRepository(of: repo.path)
-                let aside = try ContainedPath(toplevel: toplevel, gitdir: gitdir + ".reclone")
+                let aside = try ContainedPath(toplevel: toplevel, gitdir: Gitdir(gitdir.path + ".reclone"))
                 try checkRecloneDeletes(repo, aside: aside)
                 try aside.remove()
                 guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
@@ -152,7 +152,7 @@ public struct RepoJobRunner: Sendable {
             do { try await setup.resetRemote(repo, gitdir: gitdir) } catch { throw Failure(message: error.message) }
         }
         try await fetch(repo, gitdir: gitdir)
-        await HookRunner(logger: logger).run(settings.postUpdateHooks, arguments: [repo.path], context: gitdir)
+        await HookRunner(logger: logger).run(settings.postUpdateHooks, arguments: [repo.path], context: gitdir.path)
         // git fetch checked connectivity before updating any ref, so every
         // ref's object is present: the refs alone give show-ref's answer.
         let after = (try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil
@@ -203,7 +203,7 @@ public struct RepoJobRunner: Sendable {
     /// runs `git remote update <remote> --prune`, which for one named remote
     /// only re-executes `git fetch --prune <remote>`: calling that directly
     /// updates the same refs and saves a process per repository.
-    private func fetch(_ repo: ContainedPath, gitdir: String) async throws(Failure) {
+    private func fetch(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
         logger.info("    fetch: \(gitdir)")
         var lastError = ""
         for attempt in 1...settings.retries {
@@ -245,7 +245,7 @@ public struct RepoJobRunner: Sendable {
     /// Makes each listed symlink point at the repository, as far as
     /// `SymlinkPlacement` allows; a repository it replaces is removed under
     /// its own lock. Everything refused is reported.
-    private func placeSymlinks(_ symlinks: [String], for repo: ContainedPath) {
+    private func placeSymlinks(_ symlinks: [Gitdir], for repo: ContainedPath) {
         guard FileSystem.exists(repo.path) else { return }
         for symlinkGitdir in symlinks {
             do {
@@ -307,7 +307,7 @@ public struct RepoJobRunner: Sendable {
 
     private func existing(at path: String, target: String) -> SymlinkPlacement.Existing {
         switch FileSystem.kind(path) {
-        case .symlink: return .symlink(pointsAtTarget: PathUtilities.realpath(path) == PathUtilities.realpath(target))
+        case .symlink: return .symlink(pointsAtTarget: ExactKey(PathUtilities.realpath(path)) == ExactKey(PathUtilities.realpath(target)))
         case .directory:
             if FileSystem.listDirectory(path)?.isEmpty == true { return .emptyDirectory }
             let observed = RepositoryDeletion.Observed.at(path)
@@ -317,7 +317,7 @@ public struct RepoJobRunner: Sendable {
         }
     }
 
-    private func protection(of gitdir: String) -> String? {
+    private func protection(of gitdir: Gitdir) -> String? {
         if settings.noPurge.anyMatches(gitdir) { return "matches nopurge" }
         if settings.ffOnly.anyMatches(gitdir) { return "is ffonly" }
         return nil
@@ -328,6 +328,6 @@ public struct RepoJobRunner: Sendable {
     private func isLentFrom(_ path: String) -> Bool {
         guard FileSystem.kind(path) == .directory, BareRepository.isBare(path) else { return false }
         let lender = PathUtilities.realpath(path)
-        return !(BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)[lender] ?? []).isEmpty
+        return BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore).lends(lender)
     }
 }

@@ -47,7 +47,7 @@ public struct RepoSetup: Sendable {
 
     /// A fresh repository: gc.auto off and the fetch remote, written
     /// directly when the values are plain, else through git.
-    public func configureNew(_ repo: ContainedPath, gitdir: String) async throws(Failure) {
+    public func configureNew(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
         let ffOnly = settings.ffOnly.anyMatches(gitdir)
         if let text = Self.newRepositoryConfig(remoteName: settings.remoteName, url: settings.url(for: gitdir), ffOnly: ffOnly),
            var config = FileSystem.read(repo.path + "/config") {
@@ -60,7 +60,7 @@ public struct RepoSetup: Sendable {
     }
 
     /// (Re)creates the fetch remote for `gitdir`.
-    public func resetRemote(_ repo: ContainedPath, gitdir: String) async throws(Failure) {
+    public func resetRemote(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
         let name = settings.remoteName
         let existing = try await gitOrFail(repo.path, ["remote"]).output.split(separator: "\n").map(String.init)
         if existing.contains(name) { _ = try await gitOrFail(repo.path, ["remote", "remove", "--", name]) }

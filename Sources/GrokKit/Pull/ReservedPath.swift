@@ -6,20 +6,20 @@
 /// purge one; `RemoteEntryValidator` rejects those entries by name.
 public struct ReservedPath: Sendable, Equatable {
     /// The path relative to toplevel with a leading `/`.
-    public let gitdir: String
+    public let gitdir: Gitdir
     /// What the tools keep there, for messages ("the fsck statusfile").
     public let role: String
 
-    public init(gitdir: String, role: String) {
+    public init(gitdir: Gitdir, role: String) {
         self.gitdir = gitdir
         self.role = role
     }
 
     /// Why `path` (a clean gitdir or symlink) may not be used, or nil.
-    public func conflict(with path: String) -> String? {
+    public func conflict(with path: Gitdir) -> String? {
         if path == gitdir { return "it is \(role)" }
-        if path.hasPrefix(gitdir + "/") { return "it lies inside \(gitdir), \(role)" }
-        if gitdir.hasPrefix(path + "/") { return "it would hold \(gitdir), \(role)" }
+        if path.isAtOrBelow(gitdir) { return "it lies inside \(gitdir), \(role)" }
+        if gitdir.isAtOrBelow(path) { return "it would hold \(gitdir), \(role)" }
         return nil
     }
 

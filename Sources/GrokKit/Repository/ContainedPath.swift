@@ -17,9 +17,9 @@ public struct ContainedPath: Sendable, Equatable {
 
     /// `gitdir` must already be clean (see `RemoteEntryValidator`), and
     /// toplevel + gitdir shorter than PATH_MAX.
-    public init(toplevel: String, gitdir: String) throws(Escape) {
-        let path = toplevel + gitdir
-        guard RemoteEntryValidator.isCleanGitdir(gitdir), path.utf8.count <= RemoteEntryValidator.maximumBytes,
+    public init(toplevel: String, gitdir: Gitdir) throws(Escape) {
+        let path = gitdir.fullpath(in: toplevel)
+        guard RemoteEntryValidator.isCleanGitdir(gitdir.path), path.utf8.count <= RemoteEntryValidator.maximumBytes,
               PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
             throw Escape(path: path)
         }
@@ -36,7 +36,7 @@ public struct ContainedPath: Sendable, Equatable {
     public func createParents() throws(Escape) {
         var missing: [String] = []
         var directory = PathUtilities.dirname(path)
-        while !FileSystem.exists(directory), directory != toplevel, directory != "/" {
+        while !FileSystem.exists(directory), ExactKey(directory) != ExactKey(toplevel), directory != "/" {
             missing.append(PathUtilities.basename(directory))
             directory = PathUtilities.dirname(directory)
         }
@@ -79,22 +79,9 @@ public struct ContainedPath: Sendable, Equatable {
     /// still reads as one (and a later `remove` finishes it): everything
     /// else first, then the contents of objects/ and refs/, then HEAD.
     static func removeRepositoryTree(_ path: String) {
-        let skeleton: Set<String> = ["objects", "refs", "HEAD"]
-        for name in FileSystem.listDirectory(path) ?? [] where !skeleton.contains(name) { removeTree(path + "/" + name) }
-        for directory in ["objects", "refs"] {
-            for name in FileSystem.listDirectory(path + "/" + directory) ?? [] { removeTree(path + "/" + directory + "/" + name) }
-        }
-        unlink(path + "/HEAD")
-        for name in skeleton { removeTree(path + "/" + name) }
-        rmdir(path)
-    }
-
-    static func removeTree(_ path: String) {
-        if FileSystem.kind(path) == .directory {
-            for name in FileSystem.listDirectory(path) ?? [] { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
+        let skeleton: Set<ExactKey> = [ExactKey("objects"), ExactKey("refs"), ExactKey("HEAD")]
+        DirectoryTree.removeContents(of: path, keeping: skeleton)
+        for directory in ["objects", "refs"] { DirectoryTree.removeContents(of: path + "/" + directory) }
+        DirectoryTree.remove(path)
     }
 }

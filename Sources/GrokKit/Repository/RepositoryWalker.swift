@@ -24,6 +24,9 @@ public struct RepositoryWalker: Sendable {
         public var found: [String] = []
         public var unreadable: [String] = []
         public var errors: [String: Int32] = [:]
+        /// Entries whose name is not UTF-8 (shown repaired): no manifest
+        /// can name them exactly, so they are not looked at.
+        public var undecodable: [String] = []
     }
 
     public func walk(under toplevel: String) -> Walk {
@@ -31,13 +34,17 @@ public struct RepositoryWalker: Sendable {
         var found: [String] = []
         var pending = [toplevel]
         while let directory = pending.popLast() {
-            guard let names = FileSystem.listDirectory(directory) else {
+            guard let entries = FileSystem.listDirectoryEntries(directory) else {
                 result.unreadable.append(directory)
                 result.errors[directory] = errno
                 continue
             }
-            for name in names {
+            for (name, isExact) in entries {
                 let path = directory == "/" ? "/" + name : directory + "/" + name
+                guard isExact else {
+                    result.undecodable.append(path)
+                    continue
+                }
                 let kind = FileSystem.kind(path)
                 guard kind == .directory || (kind == .symlink && FileSystem.isDirectory(path)) else { continue }
                 if !ignore.isEmpty && ignore.anyMatches(path) { continue }
@@ -48,8 +55,8 @@ public struct RepositoryWalker: Sendable {
                 if kind == .directory { pending.append(path) }
             }
         }
-        result.found = found.sorted()
-        result.unreadable.sort()
+        result.found = found.sortedByBytes()
+        result.unreadable = result.unreadable.sortedByBytes()
         return result
     }
 }

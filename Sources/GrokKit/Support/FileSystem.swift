@@ -73,17 +73,26 @@ public enum FileSystem {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Names in a directory, without `.` and `..`, in readdir order.
+    /// Names in a directory, without `.` and `..`, in readdir order; a
+    /// name that is not UTF-8 comes repaired (U+FFFD), so it names no file.
     public static func listDirectory(_ path: String) -> [String]? {
+        listDirectoryEntries(path)?.map(\.name)
+    }
+
+    /// Like `listDirectory`, telling for each name whether it is the exact
+    /// name (`isExact` false: it was not UTF-8 and was repaired).
+    public static func listDirectoryEntries(_ path: String) -> [(name: String, isExact: Bool)]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [(name: String, isExact: Bool)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            let (name, isExact) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let cString = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                if let exact = String(validatingCString: cString) { return (exact, true) }
+                return (String(cString: cString), false)
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            names.append((name, isExact))
         }
         return names
     }

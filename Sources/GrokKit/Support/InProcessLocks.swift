@@ -5,10 +5,12 @@
 actor InProcessLocks {
     static let shared = InProcessLocks()
 
-    private var held: Set<String> = []
-    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Lock paths, byte-exact (an NFC and an NFD name are two files).
+    private var held: Set<ExactKey> = []
+    private var waiters: [ExactKey: [CheckedContinuation<Void, Never>]] = [:]
 
-    func acquire(_ key: String) async {
+    func acquire(_ path: String) async {
+        let key = ExactKey(path)
         guard held.contains(key) else {
             held.insert(key)
             return
@@ -17,7 +19,8 @@ actor InProcessLocks {
     }
 
     /// Hands the lock to the next waiter, if any.
-    func release(_ key: String) {
+    func release(_ path: String) {
+        let key = ExactKey(path)
         guard var queue = waiters[key], !queue.isEmpty else {
             held.remove(key)
             return

@@ -2,13 +2,26 @@ import Glibc
 
 /// Path arithmetic with the semantics of Python's `os.path`, because
 /// manifest keys must come out exactly as grokmirror computes them.
+///
+/// Everything works on bytes, as Python works on code points: a `/`
+/// followed by a combining mark is one Swift `Character` but still a
+/// separator, and canonically equivalent spellings (NFC, NFD) of a name
+/// are different paths (`ExactKey`).
 public enum PathUtilities {
+    private static let slash = UInt8(ascii: "/")
+
+    /// The non-empty components between `/` bytes.
+    static func components(_ path: String) -> [String] {
+        path.utf8.split(separator: slash).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func isAbsolute(_ path: String) -> Bool { path.utf8.first == slash }
     /// `os.path.normpath` for absolute or relative paths.
     public static func normalize(_ path: String) -> String {
         guard !path.isEmpty else { return "." }
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+        let absolute = isAbsolute(path)
+        var parts: [String] = []
+        for component in components(path) {
             if component == "." { continue }
             if component == ".." {
                 if let last = parts.last, last != ".." { parts.removeLast(); continue }
@@ -29,40 +42,41 @@ public enum PathUtilities {
 
     /// `os.path.abspath`.
     public static func absolute(_ path: String) -> String {
-        normalize(path.hasPrefix("/") ? path : currentDirectory() + "/" + path)
+        normalize(isAbsolute(path) ? path : currentDirectory() + "/" + path)
     }
 
     public static func join(_ base: String, _ child: String) -> String {
-        if child.hasPrefix("/") { return child }
-        return base.hasSuffix("/") ? base + child : base + "/" + child
+        if isAbsolute(child) { return child }
+        return base.utf8.last == slash ? base + child : base + "/" + child
     }
 
     public static func basename(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        let bytes = path.utf8
+        guard let last = bytes.lastIndex(of: slash) else { return path }
+        return String(decoding: bytes[bytes.index(after: last)...], as: UTF8.self)
     }
 
     public static func dirname(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        let head = String(path[..<slash])
-        return head.isEmpty ? "/" : head
+        let bytes = path.utf8
+        guard let last = bytes.lastIndex(of: slash) else { return "" }
+        return last == bytes.startIndex ? "/" : String(decoding: bytes[..<last], as: UTF8.self)
     }
 
     /// `os.path.relpath(path, start)`.
     public static func relative(_ path: String, to start: String) -> String {
-        let target = absolute(path).split(separator: "/")
-        let base = absolute(start).split(separator: "/")
+        let target = components(absolute(path))
+        let base = components(absolute(start))
         var common = 0
-        while common < target.count, common < base.count, target[common] == base[common] { common += 1 }
+        while common < target.count, common < base.count, target[common].utf8.elementsEqual(base[common].utf8) { common += 1 }
         let ups = Array(repeating: "..", count: base.count - common)
-        let rest = target[common...].map(String.init)
+        let rest = target[common...]
         let parts = ups + rest
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// Whether `path` is `root` itself or lies below it (both normalized).
     public static func isInside(_ path: String, root: String) -> Bool {
-        path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
+        path.utf8.elementsEqual(root.utf8) || path.utf8.starts(with: (root == "/" ? "/" : root + "/").utf8)
     }
 
     /// `os.path.realpath`: resolves every symlink of the existing prefix and
@@ -76,7 +90,7 @@ public enum PathUtilities {
             return String(cString: resolved)
         }
         var resolved = ""
-        var pending = absolute(path).split(separator: "/").map(String.init)
+        var pending = components(absolute(path))
         pending.reverse()
         var linksFollowed = 0
         // Below a missing directory nothing exists: no syscall is spent on
@@ -101,8 +115,8 @@ public enum PathUtilities {
                 continue
             }
             linksFollowed += 1
-            if target.hasPrefix("/") { resolved = "" }
-            pending.append(contentsOf: target.split(separator: "/").map(String.init).reversed())
+            if isAbsolute(target) { resolved = "" }
+            pending.append(contentsOf: components(target).reversed())
         }
         return resolved.isEmpty ? "/" : resolved
     }
