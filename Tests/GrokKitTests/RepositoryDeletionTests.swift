@@ -73,4 +73,21 @@ import TestSupport
         try ContainedPath(toplevel: dir.path, gitdir: "/repo.git").remove()
         #expect(FileSystem.kind(dir.file("repo.git")) == .missing)
     }
+
+    /// Names that are not UTF-8 (no Swift string spells them) are removed
+    /// with the rest, and a symlink inside is unlinked, never followed.
+    @Test func removalTakesNamesThatAreNotUTF8AndFollowsNoLink() throws {
+        let dir = TemporaryDirectory()
+        try shell(#"""
+            set -e; cd '\#(dir.path)'
+            mkdir outside && echo keep > outside/file
+            git init -q --bare repo.git
+            printf x > "repo.git/$(printf 'caf\351')"
+            mkdir "repo.git/objects/$(printf '\377')" && printf y > "repo.git/objects/$(printf '\377')/$(printf '\376')"
+            ln -s ../outside repo.git/refs/link
+            """#)
+        try ContainedPath(toplevel: dir.path, gitdir: "/repo.git").remove()
+        #expect(FileSystem.kind(dir.file("repo.git")) == .missing, "nothing left: \(try shell("ls -R '\(dir.path)'"))")
+        #expect(FileSystem.isFile(dir.file("outside/file")))
+    }
 }
