@@ -70,6 +70,11 @@ import Testing
         #expect(check { $0.object["fingerprint"] = .string("not hex") } != nil)
         #expect(check { $0.object["modified"] = .string("yesterday") } != nil)
         #expect(check { $0.object["symlinks"] = .string("/x.git") } != nil)
+        // A forkgroup is one plain component of the objstore directory.
+        #expect(check { $0.forkgroup = "0b1e6c3a-5d2f-4c1e-9a7b-3f2d1c0b9a8e" } == nil)
+        for hostile in ["../../escape", "a/b", ".hidden", "", "caf\u{E9}", "x\ny", String(repeating: "a", count: 129)] {
+            #expect(check { $0.forkgroup = hostile } != nil, "\(hostile.debugDescription)")
+        }
     }
 
     @Test func purgeRulesAndProtection() {

@@ -101,6 +101,27 @@ import GrokKit
         #expect(try referenceFingerprint(f.mirror + "/pub/project2/repo2.git") == (try referenceFingerprint(f.origin + "/pub/project2/repo2.git")))
     }
 
+    /// A forkgroup names `<objstore>/<forkgroup>.git`: one that climbs out
+    /// (`../../escape`) or into a repository is rejected by name, and no
+    /// objstore repository or lock is made anywhere for it.
+    @Test func forkgroupsThatAreNoPlainNameAreRejected() throws {
+        let f = try PullFixture(repos: 3)
+        var manifest = try loadManifest(f.origin + "/manifest.js.gz")
+        manifest["/pub/project1/repo1.git"]!.forkgroup = "../../escape"
+        manifest["/pub/project2/repo2.git"]!.forkgroup = "../pub/project3/repo3"
+        try ManifestFile(path: f.origin + "/manifest.js.gz").write(manifest, pretty: false)
+        try f.touchOriginManifest()
+        let run = try f.runPull()
+        #expect(run.status == 1, "\(run.stderr)")
+        for gitdir in ["/pub/project1/repo1.git", "/pub/project2/repo2.git"] {
+            #expect(run.stderr.contains("remote manifest entry \"\(gitdir)\": forkgroup is not a plain name"), "\(run.stderr)")
+            #expect(!FileSystem.exists(f.mirror + gitdir), "\(gitdir) not cloned")
+        }
+        let strays = try shell("cd '\(f.dir.path)' && find . -name '*escape*' -o -path './mirror/pub/project3/repo3.git/refs/virtual' -o -name grokmirror.objstore")
+        #expect(strays.isEmpty, "nothing made for the hostile forkgroups: \(strays)")
+        #expect(try referenceFingerprint(f.mirror + "/pub/project3/repo3.git") == (try referenceFingerprint(f.origin + "/pub/project3/repo3.git")))
+    }
+
     /// A replica gitdir naming a file the tools keep in toplevel (grok-fsck's
     /// statusfile, the local manifest, projects.list) is rejected by name,
     /// nothing is written there, and grok-fsck keeps working.

@@ -53,7 +53,8 @@ public enum PullPlan {
         }
         for (gitdir, entry) in entries {
             let known = local[gitdir]
-            var forkgroup = known?.forkgroup ?? entry.forkgroup
+            // A local entry another tool wrote is checked like the origin's.
+            var forkgroup = known?.forkgroup.flatMap { RemoteEntryValidator.isForkgroupName($0) ? $0 : nil } ?? entry.forkgroup
             if forkgroup == nil, let reference = (known ?? entry).reference.map({ Gitdir($0) }), !reference.path.isEmpty {
                 if let found = order.first(where: { groups[$0]!.contains(reference) }) {
                     forkgroup = found

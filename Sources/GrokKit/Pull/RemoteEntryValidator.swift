@@ -48,6 +48,21 @@ public enum RemoteEntryValidator {
         return true
     }
 
+    /// A forkgroup names a directory in the objstore (`<forkgroup>.git`),
+    /// so it must stay one plain component: `../x` would put the objstore
+    /// repository, and its lock, outside the objstore. grokmirror names
+    /// them with UUID4s.
+    public static func isForkgroupName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, bytes.count <= 128, isAlphanumeric(first) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
     /// Checks one entry; `reserved` are the paths the tools keep under
     /// toplevel (`ReservedPath.all`): no gitdir or symlink may be one, lie
     /// inside one or hold one.
@@ -88,8 +103,9 @@ public enum RemoteEntryValidator {
                 }
             }
         }
-        for key in ["reference", "forkgroup"] {
-            if let value = object[key], !value.isNull, value.stringValue == nil { return reject("\(key) is not a string") }
+        if let value = object["reference"], !value.isNull, value.stringValue == nil { return reject("reference is not a string") }
+        if let value = object["forkgroup"], !value.isNull, !(value.stringValue.map(isForkgroupName) ?? false) {
+            return reject("forkgroup is not a plain name (a letter or digit, then letters, digits, '.', '_' or '-'; at most 128)")
         }
         return nil
     }
