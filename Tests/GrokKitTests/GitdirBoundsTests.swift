@@ -7,14 +7,14 @@ import TestSupport
 /// grok-pull resolves and creates cost time linear in their depth.
 struct GitdirBoundsTests {
     @Test func depthAndLengthBounds() {
-        let deepest = String(repeating: "/d", count: RemoteEntryValidator.maximumDepth - 1) + "/x.git"
-        #expect(RemoteEntryValidator.isCleanGitdir(deepest))
-        #expect(!RemoteEntryValidator.isCleanGitdir("/d" + deepest))
-        #expect(RemoteEntryValidator.isCleanGitdir("/" + String(repeating: "n", count: 255)))
-        #expect(!RemoteEntryValidator.isCleanGitdir("/" + String(repeating: "n", count: 256)))
+        let deepest = String(repeating: "/d", count: Gitdir.maximumDepth - 1) + "/x.git"
+        #expect(Gitdir(deepest).isClean)
+        #expect(!Gitdir("/d" + deepest).isClean)
+        #expect(Gitdir("/" + String(repeating: "n", count: 255)).isClean)
+        #expect(!Gitdir("/" + String(repeating: "n", count: 256)).isClean)
         let long = String(repeating: "/" + String(repeating: "n", count: 200), count: 20)
-        #expect(long.utf8.count == 4020 && RemoteEntryValidator.isCleanGitdir(long))
-        #expect(!RemoteEntryValidator.isCleanGitdir(long + "/" + String(repeating: "n", count: 80)))
+        #expect(long.utf8.count == 4020 && Gitdir(long).isClean)
+        #expect(!Gitdir(long + "/" + String(repeating: "n", count: 80)).isClean)
     }
 
     /// Below a missing directory no lookup is made, but a `..` climbing
@@ -33,7 +33,7 @@ struct GitdirBoundsTests {
     /// The deepest allowed gitdir is created level by level, each checked.
     @Test func createParentsOfTheDeepestGitdir() throws {
         let dir = TemporaryDirectory()
-        let gitdir = String(repeating: "/d", count: RemoteEntryValidator.maximumDepth - 1) + "/x.git"
+        let gitdir = String(repeating: "/d", count: Gitdir.maximumDepth - 1) + "/x.git"
         let path = try ContainedPath(toplevel: dir.path, gitdir: Gitdir(gitdir))
         try path.createParents()
         #expect(FileSystem.isDirectory(PathUtilities.dirname(path.path)))

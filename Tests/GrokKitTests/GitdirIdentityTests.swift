@@ -95,6 +95,6 @@ import Testing
         Gitdir(odd).forEachParent { parents.append($0); return true }
         #expect(parents == [Gitdir("/a/\u{301}b"), Gitdir("/a")])
         #expect(!PathUtilities.isInside("/cafe\u{301}/x", root: "/caf\u{E9}"), "canonically equal is not the same directory")
-        #expect(ManifestTargets.gitdir(of: "/cafe\u{301}/x.git", toplevel: "/caf\u{E9}") == nil)
+        #expect(Gitdir.of(fullpath: "/cafe\u{301}/x.git", toplevel: "/caf\u{E9}") == nil)
     }
 }

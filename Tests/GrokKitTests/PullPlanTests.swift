@@ -49,10 +49,10 @@ import Testing
     }
 
     @Test(arguments: ["/a.git", "/pub/scm/linux.git", "/x/y z.git"])
-    func cleanGitdirs(_ path: String) { #expect(RemoteEntryValidator.isCleanGitdir(path)) }
+    func cleanGitdirs(_ path: String) { #expect(Gitdir(path).isClean) }
 
     @Test(arguments: ["a.git", "/", "/a//b.git", "/a/./b.git", "/a/../b.git", "/..", "/a.git/", "/a\u{0}b.git", "/a\nb.git", "/a\u{1b}b"])
-    func uncleanGitdirs(_ path: String) { #expect(!RemoteEntryValidator.isCleanGitdir(path)) }
+    func uncleanGitdirs(_ path: String) { #expect(!Gitdir(path).isClean) }
 
     @Test func validatorRejectsInjection() {
         func check(_ mutate: (inout ManifestEntry) -> Void) -> RemoteEntryValidator.Rejection? {

@@ -103,10 +103,10 @@ import TestSupport
         #expect(PathUtilities.realpath(dir.file("link/x/..")) == dir.file("real"))
         #expect(PathUtilities.realpath(dir.file("link/not/there")) == dir.file("real/not/there"))
         #expect(PathUtilities.realpath(dir.file("dangling/y")) == "/nonexistent-target/y")
-        #expect(ManifestTargets.gitdir(of: "/srv/git/pub/a.git", toplevel: "/srv/git") == "/pub/a.git")
-        #expect(ManifestTargets.gitdir(of: "/srv/git/../etc", toplevel: "/srv/git") == nil)
-        #expect(ManifestTargets.gitdir(of: "/srv/gitother/a.git", toplevel: "/srv/git") == nil)
-        #expect(ManifestTargets.gitdir(of: "/srv/git", toplevel: "/srv/git") == nil)
+        #expect(Gitdir.of(fullpath: "/srv/git/pub/a.git", toplevel: "/srv/git") == "/pub/a.git")
+        #expect(Gitdir.of(fullpath: "/srv/git/../etc", toplevel: "/srv/git") == nil)
+        #expect(Gitdir.of(fullpath: "/srv/gitother/a.git", toplevel: "/srv/git") == nil)
+        #expect(Gitdir.of(fullpath: "/srv/git", toplevel: "/srv/git") == nil)
     }
 
     @Test func globsAreFnmatchStyle() {

@@ -83,7 +83,7 @@ import GrokKit
         }
 
         func manifestEntry(_ repo: String) throws -> ManifestEntry? {
-            try loadManifest(toplevel + "/manifest.js.gz")[ManifestTargets.gitdir(of: repo, toplevel: PathUtilities.realpath(toplevel))!]
+            try loadManifest(toplevel + "/manifest.js.gz")[Gitdir.of(fullpath: repo, toplevel: PathUtilities.realpath(toplevel))!]
         }
     }
 

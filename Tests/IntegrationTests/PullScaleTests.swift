@@ -36,7 +36,7 @@ import GrokKit
         print("deep gitdir: exit \(run.status) after \(seconds) s")
         #expect(run.status == 1, "\(run.stderr)")
         #expect(seconds < 5, "took \(seconds) s")
-        #expect(run.stderr.contains("at most \(RemoteEntryValidator.maximumDepth) components"), "\(run.stderr)")
+        #expect(run.stderr.contains("at most \(Gitdir.maximumDepth) components"), "\(run.stderr)")
         #expect(!FileSystem.exists(f.mirror + "/d"))
     }
 

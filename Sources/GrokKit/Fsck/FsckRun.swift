@@ -180,7 +180,7 @@ public struct FsckRun: Sendable {
 
     /// toplevel + gitdir, when the gitdir is a clean path.
     private func fullpath(of gitdir: Gitdir) -> String? {
-        RemoteEntryValidator.isCleanGitdir(gitdir.path) ? gitdir.fullpath(in: core.toplevel) : nil
+        gitdir.isClean ? gitdir.fullpath(in: core.toplevel) : nil
     }
 
     // MARK: Analyze
@@ -210,7 +210,7 @@ public struct FsckRun: Sendable {
             if Task.isCancelled { break }
             if progress.due() { logger.info("      ---: \(index)/\(paths.count) analyzed, \(jobs.count) queued") }
             if PathUtilities.isInside(fullpath, root: objstore) { continue }
-            guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: core.toplevel), manifest.contains(gitdir) else {
+            guard let gitdir = Gitdir.of(fullpath: fullpath, toplevel: core.toplevel), manifest.contains(gitdir) else {
                 status[fullpath] = nil
                 logger.debug("\(fullpath) is gone, no longer in manifest")
                 continue
@@ -447,12 +447,12 @@ public struct FsckRun: Sendable {
         }
         logger.info(" bundling: \(name)")
         let temporary = directory + "/." + name + ".tmp"
-        do {
-            _ = try await RepoSetup.gitOrFail(git, store, ["bundle", "create", temporary, "--all"], timeout: nil)
-            guard rename(temporary, directory + "/" + name) == 0 else { throw RepoSetup.Failure(message: FileSystem.errorDescription()) }
-        } catch {
+        var failure: String? = nil
+        do { _ = try await git.runOrFail(gitDir: store, ["bundle", "create", temporary, "--all"], timeout: nil) } catch { failure = error.message }
+        if failure == nil, rename(temporary, directory + "/" + name) != 0 { failure = FileSystem.errorDescription() }
+        if let failure {
             unlink(temporary)
-            logger.error("Cannot bundle \(store) into \(directory): \(error)")
+            logger.error("Cannot bundle \(store) into \(directory): \(failure)")
         }
     }
 

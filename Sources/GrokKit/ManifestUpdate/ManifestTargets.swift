@@ -8,14 +8,6 @@ public enum ManifestTargets {
         purge || paths.isEmpty || manifestIsEmpty
     }
 
-    /// The manifest key of a full path: `/` + its path relative to toplevel;
-    /// nil when it lies outside toplevel.
-    public static func gitdir(of fullpath: String, toplevel: String) -> Gitdir? {
-        let path = PathUtilities.normalize(fullpath)
-        guard ExactKey(path) != ExactKey(toplevel), PathUtilities.isInside(path, root: toplevel) else { return nil }
-        return Gitdir("/" + PathUtilities.relative(path, to: toplevel))
-    }
-
     /// Entries a full walk drops: those whose repository it did not find,
     /// except those at or below a directory (gitdir form) it could not read.
     public static func vanished(in manifest: Manifest, found: Set<Gitdir>, unreadable: [Gitdir] = []) -> Set<Gitdir> {

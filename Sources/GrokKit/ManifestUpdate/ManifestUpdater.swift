@@ -199,12 +199,12 @@ public struct ManifestUpdater: Sendable {
         let walk = RepositoryWalker(ignore: options.ignorePaths, excludeObjectStores: true).walk(under: toplevel)
         var candidates: [Candidate] = []
         for fullpath in walk.found {
-            guard let gitdir = ManifestTargets.gitdir(of: fullpath, toplevel: toplevel) else { continue }
+            guard let gitdir = Gitdir.of(fullpath: fullpath, toplevel: toplevel) else { continue }
             candidates.append(FileSystem.isSymlink(fullpath) ? .symlink(path: fullpath, gitdir: gitdir) : .repository(fullpath: fullpath, gitdir: gitdir))
         }
         for path in walk.undecodable { logger.warning("Skipping \(path): its name is not valid UTF-8, so no manifest can name it") }
         for directory in walk.unreadable { logger.error("Cannot read \(directory) (\(FileSystem.errorDescription(walk.errors[directory] ?? EACCES))); keeping its entries") }
-        let unreadable = walk.unreadable.compactMap { ManifestTargets.gitdir(of: $0, toplevel: toplevel) }
+        let unreadable = walk.unreadable.compactMap { Gitdir.of(fullpath: $0, toplevel: toplevel) }
         let vanished = ManifestTargets.vanished(in: manifest, found: Set(candidates.map(\.gitdir)), unreadable: unreadable)
         manifest.remove(vanished)
         return (candidates, walk.unreadable, vanished)
@@ -218,7 +218,7 @@ public struct ManifestUpdater: Sendable {
             // One lstat each (a hook run on a 30,000-entry manifest pays it
             // for every entry); the path check only for the rare symlink.
             let path = gitdir.fullpath(in: options.toplevel)
-            guard FileSystem.isSymlink(path), !known.contains(gitdir), RemoteEntryValidator.isCleanGitdir(gitdir.path) else { return nil }
+            guard FileSystem.isSymlink(path), !known.contains(gitdir), gitdir.isClean else { return nil }
             return .symlink(path: path, gitdir: gitdir)
         }
     }
@@ -289,7 +289,7 @@ public struct ManifestUpdater: Sendable {
             let resolved = PathUtilities.realpath(absolute)
             let isLink = absolute != resolved && FileSystem.isSymlink(absolute)
             let path = isLink ? absolute : resolved
-            guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else {
+            guard let gitdir = Gitdir.of(fullpath: path, toplevel: toplevel) else {
                 throw Failure(message: "Error opening \(given): it is not inside toplevel \(toplevel).")
             }
             // A symlink is judged by recordSymlink: broken or escaping ones
@@ -391,7 +391,7 @@ public struct ManifestUpdater: Sendable {
             logger.critical(" manifest: symlink \(relative) is broken, ignored")
             return
         }
-        guard let targetGitdir = ManifestTargets.gitdir(of: target, toplevel: options.toplevel) else {
+        guard let targetGitdir = Gitdir.of(fullpath: target, toplevel: options.toplevel) else {
             logger.critical(" manifest: symlink \(relative) points outside toplevel, ignored")
             return
         }

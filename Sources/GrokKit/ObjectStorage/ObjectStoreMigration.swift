@@ -245,6 +245,6 @@ public struct ObjectStoreMigration: Sendable {
     private func isMarkedPrivate(_ gitdir: String) -> Bool { settings.privateRepos.anyMatches(gitdir) }
 
     private func relativeGitdir(of fullpath: String) -> String {
-        ManifestTargets.gitdir(of: PathUtilities.realpath(fullpath), toplevel: settings.toplevel)?.path ?? fullpath
+        Gitdir.of(fullpath: PathUtilities.realpath(fullpath), toplevel: settings.toplevel)?.path ?? fullpath
     }
 }

@@ -40,7 +40,7 @@ public struct ObjectStoreRepository: Sendable {
             throw Failure(message: "cannot create \(directory): \(FileSystem.errorDescription())")
         }
         let repository = ObjectStoreRepository(path: PathUtilities.realpath(directory) + "/" + name + ".git", git: git)
-        do { try await RepoSetup.initializeBare(repository.path, git: git) } catch { throw Failure(message: error.message) }
+        do { try await BareRepository.initialize(repository.path, git: git) } catch { throw Failure(message: error.message) }
         for (key, value) in [("gc.auto", "0"), ("core.repositoryformatversion", "1"), ("extensions.preciousObjects", "true"),
                              ("pack.compression", "9"), ("repack.useDeltaIslands", "true"), ("repack.writeBitmaps", "true")] {
             try await repository.gitOrFail(["config", key, value])
@@ -149,6 +149,6 @@ public struct ObjectStoreRepository: Sendable {
 
     @discardableResult
     func gitOrFail(_ arguments: [String], input: [UInt8]? = nil) async throws(Failure) -> CommandResult {
-        do { return try await RepoSetup.gitOrFail(git, path, arguments, input: input, timeout: nil) } catch { throw Failure(message: error.message) }
+        do { return try await git.runOrFail(gitDir: path, arguments, input: input, timeout: nil) } catch { throw Failure(message: error.message) }
     }
 }

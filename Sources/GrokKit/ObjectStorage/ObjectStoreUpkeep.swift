@@ -250,7 +250,7 @@ public struct ObjectStoreUpkeep: Sendable {
     }
 
     private func setConfig(_ gitDir: String, _ key: String, _ value: String) async -> Bool {
-        do { _ = try await RepoSetup.gitOrFail(git, gitDir, ["config", key, value]) } catch {
+        do { _ = try await git.runOrFail(gitDir: gitDir, ["config", key, value]) } catch {
             logger.error("\(error.message)")
             return false
         }
@@ -258,6 +258,6 @@ public struct ObjectStoreUpkeep: Sendable {
     }
 
     private func gitdir(of fullpath: String) -> String? {
-        ManifestTargets.gitdir(of: fullpath, toplevel: settings.toplevel)?.path
+        Gitdir.of(fullpath: fullpath, toplevel: settings.toplevel)?.path
     }
 }

@@ -117,7 +117,7 @@ public enum PullPlan {
             let entry = remote[gitdir]!
             if let rejection = RemoteEntryValidator.validate(gitdir: gitdir, entry: entry, reserved: reserved) {
                 culled.rejected.append(rejection)
-                if RemoteEntryValidator.isCleanGitdir(gitdir.path) { culled.protected.insert(gitdir) }
+                if gitdir.isClean { culled.protected.insert(gitdir) }
                 continue
             }
             guard entry.fingerprint != nil else {

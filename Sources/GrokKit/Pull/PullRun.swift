@@ -245,7 +245,7 @@ public struct PullRun: Sendable {
         for store in ObjectStoreMigration.objectStores(in: settings.objstore) {
             let repository = ObjectStoreRepository(path: store, git: git)
             existing[repository.forkgroup] = Set(repository.siblings.compactMap {
-                ManifestTargets.gitdir(of: PathUtilities.realpath($0.fullpath), toplevel: PathUtilities.realpath(toplevel))
+                Gitdir.of(fullpath: PathUtilities.realpath($0.fullpath), toplevel: PathUtilities.realpath(toplevel))
             })
         }
         let assignment = PullPlan.forkgroups(entries: entries, local: local, existing: existing, newName: UUID4.random)
@@ -363,7 +363,7 @@ public struct PullRun: Sendable {
         var gitdirs: [Gitdir] = []
         var borrowedFrom = Set<Gitdir>()
         for path in found {
-            guard let gitdir = ManifestTargets.gitdir(of: path, toplevel: toplevel) else { continue }
+            guard let gitdir = Gitdir.of(fullpath: path, toplevel: toplevel) else { continue }
             gitdirs.append(gitdir)
             if !FileSystem.isSymlink(path), lenders.lends(PathUtilities.realpath(path)) { borrowedFrom.insert(gitdir) }
         }

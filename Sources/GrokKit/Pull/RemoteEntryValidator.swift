@@ -23,31 +23,6 @@ public enum RemoteEntryValidator {
         }
     }
 
-    /// Bytes a gitdir may have: less than PATH_MAX (4096, its NUL
-    /// included), since no longer path can be opened.
-    public static let maximumBytes = 4095
-    /// Components a gitdir may have. Forges nest far less (kernel.org
-    /// under 10 levels, GitLab allows 20 levels of subgroups); a deeper
-    /// entry is hostile or broken, and costs work per level.
-    public static let maximumDepth = 64
-    /// Bytes a component may have (NAME_MAX).
-    public static let maximumComponentBytes = 255
-
-    /// A gitdir or symlink: absolute, normalized, no `.`/`..`/empty
-    /// components, printable, not toplevel itself, and within
-    /// `maximumBytes`, `maximumDepth` and `maximumComponentBytes`.
-    public static func isCleanGitdir(_ path: String) -> Bool {
-        guard path.hasPrefix("/"), path.utf8.count > 1, path.utf8.count <= maximumBytes, !path.hasSuffix("/") else { return false }
-        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
-        var depth = 0
-        for component in path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
-            depth += 1
-            guard depth <= maximumDepth, component.count <= maximumComponentBytes else { return false }
-            if component.isEmpty || component.elementsEqual(".".utf8) || component.elementsEqual("..".utf8) { return false }
-        }
-        return true
-    }
-
     /// A forkgroup names a directory in the objstore (`<forkgroup>.git`),
     /// so it must stay one plain component: `../x` would put the objstore
     /// repository, and its lock, outside the objstore. grokmirror names
@@ -68,8 +43,8 @@ public enum RemoteEntryValidator {
     /// inside one or hold one.
     public static func validate(gitdir: Gitdir, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
         func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
-        guard isCleanGitdir(gitdir.path) else {
-            return reject("not a clean absolute path inside toplevel of at most \(maximumDepth) components and \(maximumBytes) bytes")
+        guard gitdir.isClean else {
+            return reject("not a clean absolute path inside toplevel of at most \(Gitdir.maximumDepth) components and \(Gitdir.maximumBytes) bytes")
         }
         if let reason = reserved.lazy.compactMap({ $0.conflict(with: gitdir) }).first {
             return reject("\(reason), which the tools keep under toplevel")
@@ -95,10 +70,10 @@ public enum RemoteEntryValidator {
         if let value = object["symlinks"], !value.isNull {
             guard let list = value.arrayValue else { return reject("symlinks is not a list") }
             for item in list {
-                guard let link = item.stringValue, isCleanGitdir(link), Gitdir(link) != gitdir else {
+                guard let link = item.stringValue.map({ Gitdir($0) }), link.isClean, link != gitdir else {
                     return reject("symlink \(item) is not a clean absolute path inside toplevel")
                 }
-                if let reason = reserved.lazy.compactMap({ $0.conflict(with: Gitdir(link)) }).first {
+                if let reason = reserved.lazy.compactMap({ $0.conflict(with: link) }).first {
                     return reject("symlink \(link): \(reason), which the tools keep under toplevel")
                 }
             }

@@ -15,19 +15,7 @@ public struct RepoSetup: Sendable {
 
     public func initialize(_ repo: ContainedPath) async throws(Failure) {
         do { try repo.createParents() } catch { throw Failure(message: error.description) }
-        try await Self.initializeBare(repo.path, git: git)
-    }
-
-    /// How every repository grokmirror creates starts (mirrors and objstore
-    /// repositories alike): `init --bare`, no sample hooks, FETCH_HEAD a
-    /// symlink to /dev/null.
-    static func initializeBare(_ path: String, git: GitRunner) async throws(Failure) {
-        _ = try await gitOrFail(git, path, ["init", "--bare", "--quiet"])
-        for name in FileSystem.listDirectory(path + "/hooks") ?? [] where name.hasSuffix(".sample") {
-            unlink(path + "/hooks/" + name)
-        }
-        unlink(path + "/FETCH_HEAD")
-        symlink("/dev/null", path + "/FETCH_HEAD")
+        do { try await BareRepository.initialize(repo.path, git: git) } catch { throw Failure(message: error.message) }
     }
 
     /// The config a new mirror repository gets after `git init`: what
@@ -100,20 +88,6 @@ public struct RepoSetup: Sendable {
     }
 
     private func gitOrFail(_ gitDir: String, _ arguments: [String]) async throws(Failure) -> CommandResult {
-        try await Self.gitOrFail(git, gitDir, arguments)
-    }
-
-    /// git in `gitDir`, where anything but success is a failure naming the
-    /// command and the repository. `timeout` nil is the runner's own.
-    static func gitOrFail(_ git: GitRunner, _ gitDir: String, _ arguments: [String], input: [UInt8]? = nil,
-                          timeout: Duration? = .seconds(300)) async throws(Failure) -> CommandResult {
-        let result: CommandResult
-        do { result = try await git.run(gitDir: gitDir, arguments, input: input, timeout: timeout) } catch {
-            throw Failure(message: error.description)
-        }
-        guard result.succeeded else {
-            throw Failure(message: "git \(arguments.prefix(2).joined(separator: " ")) failed in \(gitDir): \(result.errorOutput)")
-        }
-        return result
+        do { return try await git.runOrFail(gitDir: gitDir, arguments) } catch { throw Failure(message: error.message) }
     }
 }

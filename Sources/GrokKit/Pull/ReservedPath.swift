@@ -53,7 +53,7 @@ public struct ReservedPath: Sendable, Equatable {
         }
         if let bundles = value("fsck", "preload_bundle_outdir") { paths.append((bundles, "the preload bundle directory")) }
         return paths.compactMap { path, role in
-            ManifestTargets.gitdir(of: PathUtilities.realpath(path), toplevel: core.toplevel)
+            Gitdir.of(fullpath: PathUtilities.realpath(path), toplevel: core.toplevel)
                 .map { ReservedPath(gitdir: $0, role: role) }
         }
     }

@@ -1,9 +1,23 @@
+import Glibc
+
 /// What makes a directory a repository for grokmirror: `objects/` and
 /// `refs/` directories and a `HEAD` file (symlinks followed), exactly the
 /// test grokmirror applies, so both implementations see the same set.
 public enum BareRepository {
     public static func isBare(_ path: String) -> Bool {
         FileSystem.isDirectory(path + "/objects") && FileSystem.isDirectory(path + "/refs") && FileSystem.isFile(path + "/HEAD")
+    }
+
+    /// How every repository grokmirror creates starts (mirrors and objstore
+    /// repositories alike): `init --bare`, no sample hooks, FETCH_HEAD a
+    /// symlink to /dev/null.
+    public static func initialize(_ path: String, git: GitRunner) async throws(GitCommandFailure) {
+        _ = try await git.runOrFail(gitDir: path, ["init", "--bare", "--quiet"])
+        for name in FileSystem.listDirectory(path + "/hooks") ?? [] where name.hasSuffix(".sample") {
+            unlink(path + "/hooks/" + name)
+        }
+        unlink(path + "/FETCH_HEAD")
+        symlink("/dev/null", path + "/FETCH_HEAD")
     }
 
     /// What `git init --bare` creates, and the FETCH_HEAD link grok-pull adds.

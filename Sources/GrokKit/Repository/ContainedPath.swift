@@ -19,7 +19,7 @@ public struct ContainedPath: Sendable, Equatable {
     /// toplevel + gitdir shorter than PATH_MAX.
     public init(toplevel: String, gitdir: Gitdir) throws(Escape) {
         let path = gitdir.fullpath(in: toplevel)
-        guard RemoteEntryValidator.isCleanGitdir(gitdir.path), path.utf8.count <= RemoteEntryValidator.maximumBytes,
+        guard gitdir.isClean, path.utf8.count <= Gitdir.maximumBytes,
               PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
             throw Escape(path: path)
         }

@@ -20,6 +20,42 @@ public struct Gitdir: Hashable, Comparable, Sendable, CustomStringConvertible, E
 
     /// The repository's full path on disk (`toplevel` without a trailing `/`).
     public func fullpath(in toplevel: String) -> String { toplevel + path }
+
+    /// The manifest key of a full path: `/` + its path relative to
+    /// toplevel; nil when it lies outside toplevel or is toplevel itself.
+    public static func of(fullpath: String, toplevel: String) -> Gitdir? {
+        let path = PathUtilities.normalize(fullpath)
+        guard ExactKey(path) != ExactKey(toplevel), PathUtilities.isInside(path, root: toplevel) else { return nil }
+        return Gitdir("/" + PathUtilities.relative(path, to: toplevel))
+    }
+}
+
+extension Gitdir {
+    /// Bytes a gitdir may have: less than PATH_MAX (4096, its NUL
+    /// included), since no longer path can be opened.
+    public static let maximumBytes = 4095
+    /// Components a gitdir may have. Forges nest far less (kernel.org
+    /// under 10 levels, GitLab allows 20 levels of subgroups); a deeper
+    /// entry is hostile or broken, and costs work per level.
+    public static let maximumDepth = 64
+    /// Bytes a component may have (NAME_MAX).
+    public static let maximumComponentBytes = 255
+
+    /// Usable as a path below toplevel: absolute, normalized, no
+    /// `.`/`..`/empty components, printable, not toplevel itself, and
+    /// within `maximumBytes`, `maximumDepth` and `maximumComponentBytes`.
+    public var isClean: Bool {
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/"), bytes.count > 1, bytes.count <= Self.maximumBytes, bytes.last != UInt8(ascii: "/") else { return false }
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
+        var depth = 0
+        for component in bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            depth += 1
+            guard depth <= Self.maximumDepth, component.count <= Self.maximumComponentBytes else { return false }
+            if component.isEmpty || component.elementsEqual(".".utf8) || component.elementsEqual("..".utf8) { return false }
+        }
+        return true
+    }
 }
 
 extension Array where Element == Glob {
