@@ -87,6 +87,7 @@ import Testing
         #expect(decision.purge == ["/gone.git"])
         #expect(decision.refusal == nil)
         #expect(Set(decision.kept.keys) == ["/nofp.git", "/keep/x.git", "/ff.git", "/lender.git"])
+        #expect(decision.kept["/lender.git"] == RepositoryDeletion.lendsObjects, "the deletion rule's own words")
         let refused = PullPlan.purge(found: found, culled: culled, noPurge: [], ffOnly: [], borrowedFrom: [], purgeProtect: 5, force: false)
         #expect(refused.purge.isEmpty)
         #expect(refused.refusal != nil)

@@ -36,6 +36,43 @@ import TestSupport
         #expect(RepositoryDeletion.refusal(mirrored, for: .objectStore)?.contains(MarkerFile.objstore) == true)
     }
 
+    /// Deleting a lender would lose every object its borrowers read
+    /// through their alternates: no step deletes one, whatever else holds,
+    /// and the reason names the borrowers (a few, and how many more).
+    @Test func aRepositoryOthersBorrowFromIsNeverDeleted() {
+        let lender = Observed(kind: .bareRepository, hasMirrorRemote: true, borrowers: ["/m/b.git"])
+        for purpose in [RepositoryDeletion.Purpose.purge, .reclone] {
+            #expect(RepositoryDeletion.refusal(lender, for: purpose) == "other repositories borrow objects from it (/m/b.git)")
+        }
+        let store = Observed(kind: .bareRepository, isObjectStore: true, borrowers: ["/m/b.git"])
+        #expect(RepositoryDeletion.refusal(store, for: .objectStore)?.hasPrefix(RepositoryDeletion.lendsObjects) == true)
+        let many = Observed(kind: .bareRepository, borrowers: (1...5).map { "/m/\($0).git" })
+        #expect(RepositoryDeletion.refusal(many, for: .reclone) == RepositoryDeletion.lendsObjects + " (/m/1.git, /m/2.git, /m/3.git and 2 more)")
+        // Without borrowers, the same repository may go.
+        #expect(RepositoryDeletion.refusal(Observed(kind: .bareRepository, hasMirrorRemote: true), for: .reclone) == nil)
+    }
+
+    /// The borrowers come from a `BorrowerMap` scan of toplevel and the
+    /// objstore directory, through absolute or relative alternates, looked
+    /// up by the repository's realpath.
+    @Test func observingFindsTheBorrowers() throws {
+        let dir = TemporaryDirectory()
+        try shell("""
+            set -e; cd '\(dir.path)'
+            git init -q --bare top/a.git && git init -q --bare top/sub/b.git && git init -q --bare top/c.git
+            git init -q --bare top/alone.git
+            echo '../../../a.git/objects' > top/sub/b.git/objects/info/alternates
+            echo "$PWD/top/a.git/objects" > top/c.git/objects/info/alternates
+            git init -q --bare objstore/s.git && echo '../../../top/a.git/objects' > objstore/s.git/objects/info/alternates
+            """)
+        let lenders = BorrowerMap.scan(toplevel: dir.file("top"), objstore: dir.file("objstore"))
+        let top = PathUtilities.realpath(dir.file("top"))
+        let objstore = PathUtilities.realpath(dir.file("objstore"))
+        #expect(Observed.at(dir.file("top/a.git"), lenders: lenders).borrowers == [objstore + "/s.git", top + "/c.git", top + "/sub/b.git"])
+        #expect(Observed.at(dir.file("top/alone.git"), lenders: lenders).borrowers.isEmpty)
+        #expect(Observed.at(dir.file("top/a.git")).borrowers.isEmpty, "no scan, no borrowers")
+    }
+
     @Test func observingTellsTheKinds() throws {
         let dir = TemporaryDirectory()
         try shell("""

@@ -197,7 +197,7 @@ public enum PullPlan {
             if culled.protected.contains(gitdir) { decision.kept[gitdir] = "listed by the origin but not mirrored this run"; continue }
             if noPurge.anyMatches(gitdir) { decision.kept[gitdir] = "matches nopurge"; continue }
             if ffOnly.anyMatches(gitdir) { decision.kept[gitdir] = "ffonly repositories are never purged"; continue }
-            if borrowedFrom.contains(gitdir) { decision.kept[gitdir] = "other repositories borrow objects from it"; continue }
+            if borrowedFrom.contains(gitdir) { decision.kept[gitdir] = RepositoryDeletion.lendsObjects; continue }
             decision.purge.append(gitdir)
         }
         guard !decision.purge.isEmpty, !found.isEmpty else { return decision }

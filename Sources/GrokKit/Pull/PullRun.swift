@@ -379,15 +379,16 @@ public struct PullRun: Sendable {
                 logger.info("    defer: \(gitdir) (busy, not purged this run)")
                 return false
             }
-            return purgeOne(gitdir)
+            return purgeOne(gitdir, lenders: lenders)
         }
     }
 
     /// Deletes one repository under its lock, if `RepositoryDeletion`
     /// allows it: a bare repository holding no other, not an objstore
-    /// repository, cloned by this mirror (its config has the mirror's
+    /// repository, nothing in `lenders` (the purge's `BorrowerMap` scan)
+    /// borrows from, cloned by this mirror (its config has the mirror's
     /// remote), or a symlink (only the link goes). True when it is gone.
-    private func purgeOne(_ gitdir: Gitdir) -> Bool {
+    private func purgeOne(_ gitdir: Gitdir, lenders: BorrowerMap) -> Bool {
         do {
             let repo = try ContainedPath(toplevel: toplevel, gitdir: gitdir)
             guard let lock = try FileLock.tryAcquire(for: repo.path) else {
@@ -395,7 +396,7 @@ public struct PullRun: Sendable {
                 return false
             }
             defer { lock.release() }
-            if let why = RepositoryDeletion.refusal(.at(repo.path, remoteName: settings.remoteName), for: .purge) {
+            if let why = RepositoryDeletion.refusal(.at(repo.path, remoteName: settings.remoteName, lenders: lenders), for: .purge) {
                 logger.error("Not purging \(repo.path): \(why)")
                 return false
             }

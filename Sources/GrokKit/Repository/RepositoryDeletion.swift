@@ -6,7 +6,9 @@
 /// reclones or drops from the objstore. Here every destructive step deletes
 /// only what was proven to be the mirror's: a bare repository (a symlink is
 /// only unlinked, never followed), holding no other repository below it,
-/// of the kind the step expects, and for a purge one whose config names the
+/// of the kind the step expects, that no other repository borrows objects
+/// from (each borrower would lose every object it reads through its
+/// `objects/info/alternates`), and for a purge one whose config names the
 /// mirror's remote (a repository without it was not cloned by grok-pull:
 /// someone else put it there, so only they may delete it).
 public enum RepositoryDeletion {
@@ -33,12 +35,18 @@ public enum RepositoryDeletion {
         public var holdsRepositories: Bool
         /// It carries the `grokmirror.objstore` telltale.
         public var isObjectStore: Bool
+        /// The repositories borrowing objects from it (realpaths, sorted, as
+        /// a `BorrowerMap` scan found them); empty when none does, or when
+        /// the caller did not scan.
+        public var borrowers: [String]
 
-        public init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false) {
+        public init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false,
+                    borrowers: [String] = []) {
             self.kind = kind
             self.hasMirrorRemote = hasMirrorRemote
             self.holdsRepositories = holdsRepositories
             self.isObjectStore = isObjectStore
+            self.borrowers = borrowers
         }
     }
 
@@ -52,6 +60,7 @@ public enum RepositoryDeletion {
         case .bareRepository: break
         }
         if observed.holdsRepositories { return "other repositories lie below it" }
+        if !observed.borrowers.isEmpty { return lendsObjects + " (" + listed(observed.borrowers) + ")" }
         switch purpose {
         case .objectStore:
             if !observed.isObjectStore { return "it has no \(MarkerFile.objstore) file, so it is no objstore repository" }
@@ -60,5 +69,17 @@ public enum RepositoryDeletion {
             if purpose == .purge && !observed.hasMirrorRemote { return "its config has no mirror remote, so this mirror did not clone it" }
         }
         return nil
+    }
+
+    /// Why a repository others borrow objects from is never deleted, for
+    /// any purpose (grok-pull's purge plan keeps such repositories with
+    /// these words too).
+    public static let lendsObjects = "other repositories borrow objects from it"
+
+    /// The first three paths, and how many more there are: a lender may
+    /// have thousands of borrowers, and the reason is one log line.
+    static func listed(_ paths: [String]) -> String {
+        let shown = paths.prefix(3).joined(separator: ", ")
+        return paths.count > 3 ? shown + " and \(paths.count - 3) more" : shown
     }
 }
