@@ -95,6 +95,19 @@ import Testing
         #expect(Set(forced.purge) == ["/gone.git", "/keep/x.git", "/ff.git", "/lender.git"])
     }
 
+    /// A refused reclone tells the admin what was refused, that the
+    /// repository is fetched instead, which marker to remove, and for a
+    /// lender how to free it.
+    @Test func aRecloneRefusalSaysWhatToDo() {
+        let lender = RecloneRefusal.message(repository: "/m/pub/a.git", why: "other repositories borrow objects from it (/m/pub/b.git)", lends: true)
+        #expect(lender.hasPrefix("Not recloning /m/pub/a.git: other repositories borrow objects from it (/m/pub/b.git); fetching it instead."))
+        #expect(lender.contains("Remove /m/pub/a.git/grokmirror.reclone once the repository is repaired"))
+        #expect(lender.contains("git repack -a -d") && lender.contains("objects/info/alternates"))
+        #expect(!lender.contains("\n"), "one log line")
+        let other = RecloneRefusal.message(repository: "/m/pub/a.git", why: "other repositories lie below it", lends: false)
+        #expect(other.contains("grokmirror.reclone") && !other.contains("repack"))
+    }
+
     @Test func localEntryRecordsOurForkgroupAndKeepsReference() {
         var remote = entry(fp1)
         remote.forkgroup = "abc"

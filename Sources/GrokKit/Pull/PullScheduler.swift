@@ -159,17 +159,27 @@ struct PullScheduler {
                         for job in planned.jobs { queue.submit(job) }
                     }
                 case .finished(let job, let outcome):
-                    switch outcome {
-                    case .done(let entry, let didClone, let maintenance):
+                    /// The repository was updated: its entry is saved at the next checkpoint.
+                    func record(_ entry: ManifestEntry, maintenance: [RepoJobRunner.Maintenance]) {
                         queue.finish(job)
                         finished += 1
                         workDone = true
                         logger.info("     done: \(job.gitdir)")
                         pending.append((job.gitdir, entry))
-                        if didClone { cloned.append(job.gitdir) }
                         if !maintenance.isEmpty { queue.addHousekeeping(job.gitdir, maintenance) }
+                    }
+                    switch outcome {
+                    case .done(let entry, let didClone, let maintenance):
+                        record(entry, maintenance: maintenance)
+                        if didClone { cloned.append(job.gitdir) }
                         failures[job.gitdir] = nil
                         pass?.ended(job.gitdir, failed: false)
+                    case .refused(let refusal, let entry, let maintenance):
+                        // Updated, but reported (the runner logged why) and
+                        // planned again by the next pass, not at once.
+                        record(entry, maintenance: maintenance)
+                        failures[job.gitdir] = refusal
+                        pass?.ended(job.gitdir, failed: true)
                     case .failed(let message):
                         queue.finish(job)
                         logger.error("   failed: \(message)")

@@ -13,6 +13,14 @@ public struct RepoJobRunner: Sendable {
         /// The local manifest entry to record, whether the repo was cloned,
         /// and housekeeping for afterwards.
         case done(entry: ManifestEntry, cloned: Bool, maintenance: [Maintenance])
+        /// A requested reclone was refused (`RepositoryDeletion`: deleting
+        /// the repository would lose what must stay, such as the objects
+        /// others borrow), nothing was deleted, and the repository was
+        /// updated as any other: record `entry` and queue `maintenance` as
+        /// for `.done`, but report `refusal` as the repository's failure, so
+        /// the run exits 1 and the next planning pass tries again (the
+        /// `grokmirror.reclone` marker stays until the admin removes it).
+        case refused(String, entry: ManifestEntry, maintenance: [Maintenance])
         case failed(String)
         /// Another process holds the repository's lock: try again later.
         case deferred
@@ -87,41 +95,43 @@ public struct RepoJobRunner: Sendable {
         do { try aside.remove() } catch { logger.error("\(error)") }
     }
 
-    private func perform(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Outcome {
-        let gitdir = job.gitdir
-        let entry = job.entry
+    /// What the job's first step left for the fetch that follows.
+    private struct Prepared {
         var cloned = false
         var mustFetch: Bool
+        /// Why a requested reclone was not carried out (already logged).
+        var refusal: String? = nil
+    }
+
+    /// Creates, reclones, re-origins or reconfigures the repository, as
+    /// the job's action asks; every error becomes a `Failure`.
+    private func prepare(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Prepared {
+        let gitdir = job.gitdir
         do {
             switch job.action {
             case .initialize:
                 logger.info("     init: \(gitdir)")
                 try removeSymlinkToRepository(repo)
                 try await createFresh(repo, job: job, previousLender: nil)
-                cloned = true
-                mustFetch = true
+                return Prepared(cloned: true, mustFetch: true)
             case .reclone:
                 logger.info("  reclone: \(gitdir)")
-                let previousLender = Alternates.borrowedRepository(of: repo.path)
-                let aside = try ContainedPath(toplevel: toplevel, gitdir: Gitdir(gitdir.path + ".reclone"))
-                try checkRecloneDeletes(repo, aside: aside)
-                try aside.remove()
-                guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
-                try aside.remove()
-                try await createFresh(repo, job: job, previousLender: previousLender)
-                cloned = true
-                mustFetch = true
+                guard let refusal = try await recloneUnlessRefused(repo, job: job) else { return Prepared(cloned: true, mustFetch: true) }
+                // Updated as an unknown repository would be: what the local
+                // manifest records afterwards must hold.
+                try await setup.applyParameters(repo, entry: job.entry)
+                return Prepared(mustFetch: true, refusal: refusal)
             case .fixRemotes:
                 logger.info(" reorigin: \(gitdir)")
                 try await setup.resetRemote(repo, gitdir: gitdir)
-                try await setup.applyParameters(repo, entry: entry)
-                mustFetch = true
+                try await setup.applyParameters(repo, entry: job.entry)
+                return Prepared(mustFetch: true)
             case .update(let fixParams, let fetch):
                 if fixParams {
                     logger.info(" reconfig: \(gitdir)")
-                    try await setup.applyParameters(repo, entry: entry)
+                    try await setup.applyParameters(repo, entry: job.entry)
                 }
-                mustFetch = fetch
+                return Prepared(mustFetch: fetch)
             }
         } catch let error as RepoSetup.Failure {
             throw Failure(message: error.message)
@@ -136,6 +146,18 @@ public struct RepoJobRunner: Sendable {
         } catch {
             throw Failure(message: "\(error)")
         }
+    }
+
+    private func perform(_ job: PullPlan.Job, repo: ContainedPath) async throws(Failure) -> Outcome {
+        let gitdir = job.gitdir
+        let entry = job.entry
+        let prepared = try await prepare(job, repo: repo)
+        let cloned = prepared.cloned
+        var mustFetch = prepared.mustFetch
+        func outcome(_ recorded: ManifestEntry, maintenance: [Maintenance]) -> Outcome {
+            guard let refusal = prepared.refusal else { return .done(entry: recorded, cloned: cloned, maintenance: maintenance) }
+            return .refused(refusal, entry: recorded, maintenance: maintenance)
+        }
 
         let reader = FingerprintReader(git: git)
         // Whether to fetch depends only on the refs; what is recorded after
@@ -145,7 +167,7 @@ public struct RepoJobRunner: Sendable {
         let lender = Alternates.borrowedRepository(of: repo.path)
         let forkgroup = lender.flatMap { PathUtilities.isInside($0, root: settings.objstore) ? Alternates.forkgroup(ofBorrowed: $0) : nil }
         guard mustFetch else {
-            return .done(entry: PullPlan.localEntry(from: entry, fingerprint: before, forkgroup: forkgroup), cloned: false, maintenance: [])
+            return outcome(PullPlan.localEntry(from: entry, fingerprint: before, forkgroup: forkgroup), maintenance: [])
         }
         if !cloned, !(await setup.hasRemote(repo)) {
             logger.info(" reorigin: \(gitdir)")
@@ -164,7 +186,7 @@ public struct RepoJobRunner: Sendable {
         }
         if cloned { maintenance.append(.packRefsAll) }
         if needsQuickRepack(repo) { maintenance += [.repack, .packRefs] }
-        return .done(entry: PullPlan.localEntry(from: entry, fingerprint: after, forkgroup: forkgroup), cloned: cloned, maintenance: maintenance)
+        return outcome(PullPlan.localEntry(from: entry, fingerprint: after, forkgroup: forkgroup), maintenance: maintenance)
     }
 
     /// A new clone in a forkgroup borrows from its objstore before the first
@@ -276,18 +298,41 @@ public struct RepoJobRunner: Sendable {
         }
     }
 
+    /// Replaces the repository by a fresh clone that keeps the lender it
+    /// had, unless the reclone is refused (see `recloneRefusal`): then
+    /// nothing is moved or deleted, and the refusal is logged and returned.
+    private func recloneUnlessRefused(_ repo: ContainedPath, job: PullPlan.Job) async throws -> String? {
+        let aside = try ContainedPath(toplevel: toplevel, gitdir: Gitdir(job.gitdir.path + ".reclone"))
+        if let refusal = try recloneRefusal(repo, aside: aside) {
+            logger.error("\(refusal)")
+            return refusal
+        }
+        let previousLender = Alternates.borrowedRepository(of: repo.path)
+        try aside.remove()
+        guard rename(repo.path, aside.path) == 0 else { throw Failure(message: "cannot move \(repo.path) aside: \(FileSystem.errorDescription())") }
+        try aside.remove()
+        try await createFresh(repo, job: job, previousLender: previousLender)
+        return nil
+    }
+
     /// A reclone moves the repository aside and deletes it: both it and
     /// whatever an earlier reclone left aside must be repositories it may
-    /// delete (`RepositoryDeletion`); a symlink is never recloned through.
-    /// Throws `Failure` naming the path and why, before anything moves.
-    private func checkRecloneDeletes(_ repo: ContainedPath, aside: ContainedPath) throws(Failure) {
-        let observed = RepositoryDeletion.Observed.at(repo.path)
-        if let why = observed.kind == .symlink ? "it is a symlink" : RepositoryDeletion.refusal(observed, for: .reclone) {
-            throw Failure(message: "Not recloning \(repo.path): \(why)")
+    /// delete (`RepositoryDeletion`; a repository others borrow objects
+    /// from never is, so the borrowers are looked for, a walk of toplevel
+    /// and the objstore directory paid per reclone). Returns the message
+    /// for the admin when either may not go, nil when the reclone may go
+    /// ahead. Throws `Failure` for a symlink: it is never recloned through,
+    /// nor fetched through.
+    private func recloneRefusal(_ repo: ContainedPath, aside: ContainedPath) throws(Failure) -> String? {
+        let observed = RepositoryDeletion.Observed.at(repo.path, lenders: BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore))
+        if observed.kind == .symlink { throw Failure(message: "Not recloning \(repo.path): it is a symlink") }
+        if let why = RepositoryDeletion.refusal(observed, for: .reclone) {
+            return RecloneRefusal.message(repository: repo.path, why: why, lends: !observed.borrowers.isEmpty)
         }
         if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
-            throw Failure(message: "Not recloning \(repo.path): \(aside.path) is in the way and \(why)")
+            return RecloneRefusal.message(repository: repo.path, why: "\(aside.path) is in the way and \(why)", lends: false)
         }
+        return nil
     }
 
     /// A repository the origin lists where this mirror has a symlink (the
