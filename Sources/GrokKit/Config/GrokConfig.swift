@@ -7,6 +7,10 @@ public struct GrokConfig: Sendable {
     public let document: IniDocument
     /// The config file's mtime: a change forces grok-pull to a full check.
     public let lastModified: Int
+    /// `[core]`, resolved once at load: toplevel, manifest and objstore as
+    /// plain paths, the rest interpolated (a bad value here falls back to
+    /// the default; `validate()` reports it with its location).
+    public let core: Core
 
     // MARK: Loading
 
@@ -48,6 +52,7 @@ public struct GrokConfig: Sendable {
         self.path = path
         self.lastModified = lastModified
         self.document = document
+        core = Core(document: document, path: path)
     }
 
     private func validateToplevel() throws(ConfigError) {
@@ -86,10 +91,18 @@ public struct GrokConfig: Sendable {
     /// configparser's booleans: 1/yes/true/on and 0/no/false/off.
     public func bool(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let value = try string(section, key) else { return fallback }
+        guard let parsed = Self.boolean(value) else {
+            throw .badValue(path: path, section: section, key: key, value: value, expected: "yes/no, true/false, on/off or 1/0")
+        }
+        return parsed
+    }
+
+    /// configparser's spelling of a boolean, nil for anything else.
+    static func boolean(_ value: String) -> Bool? {
         switch PythonText.lower(value) {
         case "1", "yes", "true", "on": return true
         case "0", "no", "false", "off": return false
-        default: throw .badValue(path: path, section: section, key: key, value: value, expected: "yes/no, true/false, on/off or 1/0")
+        default: return nil
         }
     }
 
@@ -105,8 +118,10 @@ public struct GrokConfig: Sendable {
     /// stripped of whitespace as Python's `str.strip()` strips it.
     public func lines(_ section: String, _ key: String) throws(ConfigError) -> [String] {
         guard let value = try string(section, key) else { return [] }
-        return PythonText.strippedLines(value).filter { !$0.isEmpty }
+        return Self.nonEmptyLines(value)
     }
+
+    static func nonEmptyLines(_ value: String) -> [String] { PythonText.strippedLines(value).filter { !$0.isEmpty } }
 
     public func globs(_ section: String, _ key: String) throws(ConfigError) -> [Glob] {
         try lines(section, key).map(Glob.init)
@@ -122,22 +137,24 @@ public struct GrokConfig: Sendable {
         public let debug: Bool
         public let objstoreUsesPlumbing: Bool
         public let privateRepos: [Glob]
+
+        /// From a document whose toplevel, manifest and objstore `init`
+        /// rewrote to plain paths (so those cannot fail to interpolate).
+        init(document: IniDocument, path: String) {
+            func value(_ key: String) -> String? {
+                document.rawValue(section: "core", key: key)
+                    .flatMap { try? ExtendedInterpolation.expand($0, section: "core", key: key, in: document, path: path) }
+            }
+            toplevel = value("toplevel") ?? "/"
+            manifest = value("manifest") ?? PathUtilities.join(toplevel, "manifest.js.gz")
+            objstore = value("objstore") ?? PathUtilities.join(toplevel, "objstore")
+            log = value("log").flatMap { $0.isEmpty ? nil : GrokConfig.expandUser($0) }
+            debug = value("loglevel")?.lowercased() == "debug"
+            objstoreUsesPlumbing = value("objstore_uses_plumbing").flatMap(GrokConfig.boolean) ?? false
+            privateRepos = value("private").map { GrokConfig.nonEmptyLines($0).map(Glob.init) } ?? []
+        }
     }
 
-    /// `[core]`, whose toplevel/manifest/objstore were resolved at load.
-    public var core: Core {
-        // These keys were rewritten to plain paths by init, so they cannot fail.
-        let toplevel = (try? string("core", "toplevel")) ?? "/"
-        return Core(
-            toplevel: toplevel,
-            manifest: (try? string("core", "manifest")) ?? PathUtilities.join(toplevel, "manifest.js.gz"),
-            objstore: (try? string("core", "objstore")) ?? PathUtilities.join(toplevel, "objstore"),
-            log: ((try? string("core", "log")) ?? nil).flatMap { $0.isEmpty ? nil : Self.expandUser($0) },
-            debug: ((try? string("core", "loglevel")) ?? nil)?.lowercased() == "debug",
-            objstoreUsesPlumbing: (try? bool("core", "objstore_uses_plumbing", default: false)) ?? false,
-            privateRepos: (try? globs("core", "private")) ?? []
-        )
-    }
 
     /// Checks every value the tools read, so that a bad one is reported at
     /// startup with its location instead of halfway through a run.
