@@ -10,12 +10,10 @@ struct GrokFsck: GrokTool {
         version: GrokVersion.versionString
     )
 
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
-    var verbose = false
+    @OptionGroup var verbosity: VerboseOption
     @Flag(name: [.customShort("f"), .customLong("force")], help: "Force immediate run on all repositories")
     var force = false
-    @Option(name: [.customShort("c"), .customLong("config")], help: "Location of the configuration file")
-    var config: String
+    @OptionGroup var configFile: ConfigOption
     @Flag(name: .customLong("repack-only"), help: "Only find and repack repositories that need optimizing")
     var repackOnly = false
     @Flag(name: .customLong("connectivity-only"), help: "Only check connectivity when running fsck checks")
@@ -30,8 +28,8 @@ struct GrokFsck: GrokTool {
     }
 
     func run() async throws {
-        var arguments = FsckCommand.Arguments(configPath: config)
-        arguments.verbose = verbose
+        var arguments = FsckCommand.Arguments(configPath: configFile.config)
+        arguments.verbose = verbosity.verbose
         arguments.options.force = force
         arguments.options.repackOnly = repackOnly
         arguments.options.connectivityOnly = connectivityOnly

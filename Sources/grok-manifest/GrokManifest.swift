@@ -39,8 +39,7 @@ struct GrokManifest: GrokTool {
     @Flag(name: [.customShort("o"), .customLong("fetch-objstore")], help: "Fetch updates into objstore repo (if used)")
     var fetchObjstore = false
 
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
-    var verbose = false
+    @OptionGroup var verbosity: VerboseOption
     @Argument(help: "Full path(s) to process")
     var paths: [String] = []
 
@@ -59,7 +58,7 @@ struct GrokManifest: GrokTool {
         cli.ignorePaths = ignorePaths
         cli.ignoreRefs = ignoreRefs
         cli.waitForManifest = wait
-        cli.verbose = verbose
+        cli.verbose = verbosity.verbose
         cli.paths = paths
         cli.fetchObjstore = fetchObjstore
         let status = await ManifestCommand.run(cli)

@@ -10,10 +10,8 @@ struct GrokPull: GrokTool {
         version: GrokVersion.versionString
     )
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "Location of the configuration file")
-    var config: String
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
-    var verbose = false
+    @OptionGroup var configFile: ConfigOption
+    @OptionGroup var verbosity: VerboseOption
     @Flag(name: [.customShort("n"), .customLong("no-mtime-check")], help: "Run without checking manifest mtime")
     var noMtimeCheck = false
     @Flag(name: [.customShort("p"), .customLong("purge")], help: "Remove any git trees that are no longer in manifest")
@@ -24,8 +22,8 @@ struct GrokPull: GrokTool {
     var continuous = false
 
     func run() async throws {
-        var arguments = PullCommand.Arguments(configPath: config)
-        arguments.verbose = verbose
+        var arguments = PullCommand.Arguments(configPath: configFile.config)
+        arguments.verbose = verbosity.verbose
         arguments.noMtimeCheck = noMtimeCheck
         arguments.purge = purge
         arguments.forcePurge = forcePurge
