@@ -1,9 +1,11 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// Linux only: the sources call Glibc directly (posix_spawn, lockf, inotify-
+// free polling, /proc), so no Apple platform is declared.
+
 let package = Package(
     name: "grokmirror-swift",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "grok-manifest", targets: ["grok-manifest"]),
         .executable(name: "grok-pull", targets: ["grok-pull"]),
