@@ -19,7 +19,12 @@ import TestSupport
         // the parallel suite can keep the cooperative pool busy for a while.
         let runner = GitRunner(executable: try fakeGit("exec sleep 300"), timeout: .milliseconds(300))
         let started = ContinuousClock.now
-        await #expect(throws: GitError.self) { try await runner.run(gitDir: "/x", ["status"]) }
+        await #expect {
+            try await runner.run(gitDir: "/x", ["status"])
+        } throws: { error in
+            guard case .timedOut = error as? GitError else { return false }
+            return true
+        }
         #expect(ContinuousClock.now - started < .seconds(120))
     }
 
@@ -111,6 +116,11 @@ import TestSupport
 
     @Test func missingBinaryIsALaunchError() async {
         let runner = GitRunner(executable: "/nonexistent/git")
-        await #expect(throws: GitError.self) { try await runner.run(gitDir: nil, ["--version"]) }
+        await #expect {
+            try await runner.run(gitDir: nil, ["--version"])
+        } throws: { error in
+            guard case .launchFailed = error as? GitError else { return false }
+            return true
+        }
     }
 }

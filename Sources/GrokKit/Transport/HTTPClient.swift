@@ -14,7 +14,31 @@ public struct HTTPClient: Sendable {
     }
 
     public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong, for callers and tests that act on the cause;
+        /// `reason` says it in words (libcurl's, where it has them).
+        public enum Kind: Sendable, Equatable {
+            /// The calling task was cancelled (a stop request).
+            case interrupted
+            /// Nothing arrived for `stallTimeout` seconds, or the connect
+            /// took longer than `connectTimeout`.
+            case timedOut
+            /// The host could not be resolved or connected to.
+            case unreachable
+            /// The connection broke or closed before the whole response.
+            case connectionLost
+            /// The body was larger than `sizeLimit`.
+            case tooLarge
+            /// A scheme other than http and https.
+            case unsupportedScheme
+            /// A download's status was not 200.
+            case httpStatus(Int)
+            /// A local problem: the download file, or libcurl itself.
+            case local
+            case other
+        }
+
         public let url: String
+        public let kind: Kind
         public let reason: String
         public var description: String { "\(url): \(reason)" }
     }
@@ -45,10 +69,10 @@ public struct HTTPClient: Sendable {
     /// and so is the calling task's cancellation, as for `get`.
     public func download(_ url: String, to path: String) async throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw Failure(url: url, reason: "cannot write \(path): \(FileSystem.errorDescription())") }
+        guard fd >= 0 else { throw Failure(url: url, kind: .local, reason: "cannot write \(path): \(FileSystem.errorDescription())") }
         defer { close(fd) }
         let response = try await perform(url, ifModifiedSince: nil, into: fd).get()
-        guard response.status == 200 else { throw Failure(url: url, reason: "HTTP status \(response.status)") }
+        guard response.status == 200 else { throw Failure(url: url, kind: .httpStatus(response.status), reason: "HTTP status \(response.status)") }
     }
 
     /// The attempts, with back-off between them; a cancelled task makes no
@@ -58,7 +82,7 @@ public struct HTTPClient: Sendable {
         let client = self
         var delay = 0.5
         for attempt in 1...max(1, attempts) {
-            if Task.isCancelled { return .failure(Failure(url: url, reason: "interrupted")) }
+            if Task.isCancelled { return .failure(Failure(url: url, kind: .interrupted, reason: "interrupted")) }
             if let fd {
                 ftruncate(fd, 0)
                 lseek(fd, 0, SEEK_SET)
@@ -67,17 +91,36 @@ public struct HTTPClient: Sendable {
             switch outcome {
             case .success(let response): return .success(response)
             case .failure(let failure):
-                guard failure.retryable, attempt < attempts else { return .failure(Failure(url: url, reason: failure.reason)) }
+                guard failure.retryable, attempt < attempts else { return .failure(Failure(url: url, kind: failure.kind, reason: failure.reason)) }
                 try? await Task.sleep(for: .seconds(delay))
                 delay *= 2
             }
         }
-        return .failure(Failure(url: url, reason: "no attempt was made"))
+        return .failure(Failure(url: url, kind: .other, reason: "no attempt was made"))
     }
 
     private struct AttemptFailure: Error {
+        let kind: Failure.Kind
         let reason: String
-        let retryable: Bool
+        var retryable = false
+
+        /// libcurl's result: its words, and whether another attempt may help.
+        init(_ code: CURLcode, detail: String) {
+            reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: kind = .timedOut
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .unreachable
+            case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE: kind = .connectionLost
+            case CURLE_UNSUPPORTED_PROTOCOL: kind = .unsupportedScheme
+            default: kind = .other
+            }
+            retryable = [.timedOut, .unreachable, .connectionLost].contains(kind)
+        }
+
+        init(kind: Failure.Kind, reason: String) {
+            self.kind = kind
+            self.reason = reason
+        }
     }
 
     /// Collects the body, refusing to grow past the limit, or writes it to
@@ -95,7 +138,7 @@ public struct HTTPClient: Sendable {
     }
 
     private func once(_ url: String, ifModifiedSince: Int?, into fd: Int32?, transfer: CurlTransfer) -> Result<Response, AttemptFailure> {
-        guard let handle = curl_easy_init() else { return .failure(AttemptFailure(reason: "cannot initialise libcurl", retryable: false)) }
+        guard let handle = curl_easy_init() else { return .failure(AttemptFailure(kind: .local, reason: "cannot initialise libcurl")) }
         defer { curl_easy_cleanup(handle) }
         let sink = Sink(limit: sizeLimit, fd: fd)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
@@ -135,16 +178,11 @@ public struct HTTPClient: Sendable {
             }
             return curl_easy_perform(handle)
         }
-        if sink.writeFailed { return .failure(AttemptFailure(reason: "cannot write the download: \(FileSystem.errorDescription())", retryable: false)) }
-        if sink.overflowed { return .failure(AttemptFailure(reason: "response larger than \(sizeLimit) bytes", retryable: false)) }
-        if let interruption = transfer.interruption(code) { return .failure(AttemptFailure(reason: interruption, retryable: false)) }
+        if sink.writeFailed { return .failure(AttemptFailure(kind: .local, reason: "cannot write the download: \(FileSystem.errorDescription())")) }
+        if sink.overflowed { return .failure(AttemptFailure(kind: .tooLarge, reason: "response larger than \(sizeLimit) bytes")) }
+        if let interruption = transfer.interruption(code) { return .failure(AttemptFailure(kind: .interrupted, reason: interruption)) }
         guard code == CURLE_OK else {
-            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            let retryable = [CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY,
-                             CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
-                             CURLE_PARTIAL_FILE].contains(code)
-            return .failure(AttemptFailure(reason: reason, retryable: retryable))
+            return .failure(AttemptFailure(code, detail: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }))
         }
         var status = 0
         grok_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
