@@ -185,20 +185,26 @@ import GrokKit
 }
 
 @Suite(.serialized) struct PullSignalTests {
+    /// SIGTERM halfway through an initial mirror: the run is stopped once
+    /// five repositories are done (each fetch is slowed to 0.3 s, so forty
+    /// take seconds), saves what is finished and exits 0 within seconds.
     @Test func sigtermSavesFinishedWorkAndExitsZero() throws {
         let f = try PullFixture(repos: 40)
-        let child = try Spawn.start([f.pull, "-c", f.config, "-v"])
-        usleep(400_000)
+        let slowGit = f.dir.file("slow-git")
+        f.dir.write("slow-git", "#!/bin/sh\ncase \" $* \" in *\" fetch \"*) sleep 0.3;; esac\nexec git \"$@\"\n")
+        chmod(slowGit, 0o755)
+        let child = try Spawn.start([f.pull, "-c", f.config, "-v"], environment: ["GITBIN": slowGit])
+        func finished() -> Int { ((try? String(contentsOfFile: f.dir.file("pull.log"), encoding: .utf8)) ?? "").components(separatedBy: "     done: ").count - 1 }
+        #expect(waitUntil(timeout: 120) { finished() >= 5 }, "five repositories done")
         kill(child.pid, SIGTERM)
         let started = Date()
         let outcome = Spawn.wait(child, timeout: 30)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        if FileSystem.exists(f.mirror + "/manifest.js.gz") {
-            let saved = try loadManifest(f.mirror + "/manifest.js.gz")
-            for gitdir in saved.gitdirs {
-                #expect(try referenceFingerprint(gitdir.fullpath(in: f.mirror)) == (try referenceFingerprint(gitdir.fullpath(in: f.origin))), "\(gitdir) recorded but incomplete")
-            }
+        let saved = try loadManifest(f.mirror + "/manifest.js.gz")
+        #expect(saved.count >= 5 && saved.count < 40, "halfway: \(saved.count) of 40 recorded")
+        for gitdir in saved.gitdirs {
+            #expect(try referenceFingerprint(gitdir.fullpath(in: f.mirror)) == (try referenceFingerprint(gitdir.fullpath(in: f.origin))), "\(gitdir) recorded but incomplete")
         }
         // The next run finishes the job.
         let rerun = try f.runPull(["-n"])
