@@ -185,17 +185,21 @@ import TestSupport
     }
 
     /// Issue 15.7: a 50 MB single-line value (a hostile or broken config)
-    /// is read, checked for interpolation and split in time linear in its size. It took
-    /// 16.9 s in a release build before, against 0.8 s for grokmirror; a
-    /// debug build now needs about a second, and the bound leaves room for
-    /// a loaded CI machine.
+    /// is read, decoded, validated and split in time linear in its size.
+    /// The code this issue was filed against needed 14.7 s here in a debug
+    /// build (16.9 s reported for the tool), grokmirror 0.8 s; now about
+    /// 2 s, and the bound leaves room for a loaded CI machine.
     @Test func aFiftyMegabyteValueIsReadInLinearTime() throws {
+        let dir = TemporaryDirectory()
         let value = String(repeating: "abcdefghij", count: 5_000_000)
+        dir.write("big.conf", "[core]\ntoplevel = \(dir.path)\n[pull]\ninclude = \(value)\n")
         let started = ContinuousClock.now
-        let c = try config("[core]\ntoplevel = /x\n[pull]\ninclude = \(value)\n")
+        let c = try GrokConfig.load(path: dir.file("big.conf"))
+        try c.validate()
         #expect(try c.string("pull", "include")?.utf8.count == value.utf8.count)
         #expect(try c.lines("pull", "include").count == 1)
-        #expect(ContinuousClock.now - started < .seconds(15), "\(ContinuousClock.now - started)")
+        #expect(try c.globs("pull", "include").count == 1)
+        #expect(ContinuousClock.now - started < .seconds(10), "\(ContinuousClock.now - started)")
     }
 
     /// `k0 = ${k1}`, …, each value containing `$` is one level; `plain` ends the chain.
