@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import GrokKit
 
 /// grok-fsck's pure decisions: what to do with a repository, with which
@@ -158,6 +159,17 @@ import Testing
         #expect(!RepoKind.isSafeToPrune(.objectStore, fullpath: "/t/objstore/x.git", remoteURLs: ["/t/a.git"], borrowers: borrowers))
         #expect(!RepoKind.isSafeToPrune(.lender(borrowsToo: false), fullpath: "/t/parent.git", remoteURLs: [], borrowers: borrowers))
         #expect(RepoKind.isSafeToPrune(.borrower, fullpath: "/t/child.git", remoteURLs: [], borrowers: borrowers))
+    }
+
+    /// While the borrower scan could not see everywhere, any repository may
+    /// lend: each is repacked keeping unreachable objects, none is pruned.
+    @Test func anIncompleteBorrowerMapMakesEveryRepositoryALender() throws {
+        let dir = TemporaryDirectory()
+        try shell("mkdir \"\(dir.path)/$(printf 'p\\351rso')\" && git init -q --bare '\(dir.path)/plain.git'")
+        let borrowers = BorrowerMap.scan(toplevel: dir.path, objstore: dir.path + "/objstore")
+        #expect(borrowers.unseen.count == 1)
+        #expect(RepoKind.of(dir.path + "/plain.git", objstore: dir.path + "/objstore", borrowed: nil, borrowers: borrowers) == .lender(borrowsToo: false))
+        #expect(!RepoKind.isSafeToPrune(.standalone, fullpath: dir.path + "/plain.git", remoteURLs: [], borrowers: borrowers))
     }
 
     // MARK: Schedule, status, errors, report

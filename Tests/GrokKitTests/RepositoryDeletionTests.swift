@@ -52,6 +52,23 @@ import TestSupport
         #expect(RepositoryDeletion.refusal(Observed(kind: .bareRepository, hasMirrorRemote: true), for: .reclone) == nil)
     }
 
+    /// What could not be seen (below the repository, or anywhere the
+    /// borrower scan looked) blocks every deletion; a reclone's leftover
+    /// must carry the reclone request the repository moved aside had.
+    @Test func whatCannotBeSeenBlocksAndLeftoversMustBeProven() {
+        var hidden = Observed(kind: .bareRepository, hasMirrorRemote: true, isObjectStore: false)
+        hidden.unseen = "/m/p\u{FFFD}rso"
+        hidden.hasRecloneMarker = true
+        for purpose in [RepositoryDeletion.Purpose.purge, .reclone, .recloneLeftover] {
+            #expect(RepositoryDeletion.refusal(hidden, for: purpose)?.contains("cannot be looked into") == true, "\(purpose)")
+        }
+        var listed = Observed(kind: .bareRepository, hasMirrorRemote: true)
+        #expect(RepositoryDeletion.refusal(listed, for: .recloneLeftover)?.contains("grokmirror.reclone") == true)
+        listed.hasRecloneMarker = true
+        #expect(RepositoryDeletion.refusal(listed, for: .recloneLeftover) == nil)
+        #expect(RepositoryDeletion.refusal(Observed(kind: .symlink), for: .recloneLeftover) == nil, "a link is only unlinked")
+    }
+
     /// The borrowers come from a `BorrowerMap` scan of toplevel and the
     /// objstore directory, through absolute or relative alternates, looked
     /// up by the repository's realpath.

@@ -124,6 +124,29 @@ import GrokKit
         #expect(try tree.fixture.git(store, "rev-parse refs/virtual/\(Virtref.of(fork))/heads/pushed") == pushed)
     }
 
+    /// A borrower grok-fsck cannot see (moved under a directory whose name
+    /// is not UTF-8) keeps its objstore: with the other siblings gone the
+    /// objstore looks unused, but the borrower scan could not look
+    /// everywhere, so the upkeep that would delete it is skipped.
+    @Test func anObjectStoreWhoseBorrowerIsOutOfSightIsKept() throws {
+        let tree = try ForkTree(forks: 2, unrelated: 2)
+        #expect(try tree.fixture.runFsck(["-f"]).status == 0)
+        let stores = tree.stores()
+        try #require(stores.count == 1, "\(tree.fixture.log)")
+        let hidden = "\"\(tree.toplevel)/$(printf '\\377')/fork2.git\""
+        try shell("""
+            set -e
+            mkdir "\(tree.toplevel)/$(printf '\\377')" && mv '\(tree.forks[2])' \(hidden)
+            rm -rf '\(tree.forks[0])' '\(tree.forks[1])'
+            """)
+        try tree.fixture.updateManifest()
+        let run = try tree.fixture.runFsck(["-f"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(tree.stores() == stores, "the objstore is kept: \(tree.fixture.log)")
+        #expect(tree.fixture.log.contains("Objstore upkeep skipped"), "\(tree.fixture.log)")
+        try shell("git --git-dir=\(hidden) fsck --no-progress 2>&1")
+    }
+
     /// A borrower its objstore does not list (copied by hand) is added to
     /// the objstore's siblings once, and the next run knows it.
     @Test func aBorrowerCopiedByHandIsRegisteredOnce() throws {

@@ -12,10 +12,12 @@ public enum RepoKind: Sendable, Equatable {
     case standalone
 
     /// `fullpath` and `objstore` are realpaths; `borrowers` maps each
-    /// repository to those whose alternates point at it.
+    /// repository to those whose alternates point at it. While the map
+    /// could not see everywhere (`BorrowerMap.unseen`), any repository may
+    /// be a lender, so each is repacked as one (unreachable objects kept).
     public static func of(_ fullpath: String, objstore: String, borrowed: String?, borrowers: BorrowerMap) -> RepoKind {
         if PathUtilities.isInside(fullpath, root: objstore) && ExactKey(fullpath) != ExactKey(objstore) { return .objectStore }
-        if borrowers.lends(fullpath) { return .lender(borrowsToo: borrowed != nil) }
+        if borrowers.lends(fullpath) || !borrowers.unseen.isEmpty { return .lender(borrowsToo: borrowed != nil) }
         return borrowed != nil ? .borrower : .standalone
     }
 
@@ -30,8 +32,9 @@ public enum RepoKind: Sendable, Equatable {
     /// Pruning drops unreachable objects, which borrowers may still use.
     /// An objstore repository may be pruned only when every borrower is one
     /// of its sibling remotes (whose refs it holds), compared byte-exact;
-    /// a lender never.
+    /// a lender never; nothing while the map could not see everywhere.
     public static func isSafeToPrune(_ kind: RepoKind, fullpath: String, remoteURLs: [String], borrowers: BorrowerMap) -> Bool {
+        guard borrowers.unseen.isEmpty else { return false }
         switch kind {
         case .objectStore: return Set(remoteURLs.map(ExactKey.init)) == borrowers.borrowers(of: fullpath)
         case .lender: return false

@@ -42,7 +42,7 @@ public struct ObjectStoreMigration: Sendable {
     public private(set) var storeRoots: [String: Set<String>] {
         didSet { knownBaselineHolders = nil }
     }
-    private var migratedParents: Set<String> = []
+    private var migratedParents: Set<ExactKey> = []
     /// Each objstore repository's siblings (virtref → fullpath) as its
     /// config lists them, read once per run: every borrower is looked up in
     /// them, and a big forkgroup's config has hundreds of remotes.
@@ -157,8 +157,8 @@ public struct ObjectStoreMigration: Sendable {
         }
         logger.info("\(gitdir): migrating to \(PathUtilities.basename(store.path))")
         var repack: [String] = []
-        if !migratedParents.contains(parent) {
-            migratedParents.insert(parent)
+        if !migratedParents.contains(ExactKey(parent)) {
+            migratedParents.insert(ExactKey(parent))
             guard await fetchIn(parent, to: store, label: "\(relativeGitdir(of: parent)) (previous parent)"),
                   Alternates.borrow(parent, from: store.path) else {
                 return .failed("cannot move \(parent) into \(store.path)")

@@ -55,6 +55,13 @@ public struct ObjectStoreUpkeep: Sendable {
     public func run(borrowers: BorrowerMap, storeRoots: [String: Set<String>], listed: (String) -> Bool) async -> Report {
         var borrowers = borrowers
         var report = Report()
+        if let unseen = borrowers.unseen.first {
+            // A borrower there would be missing from the map: merging, trimming
+            // or deleting could take objects it needs.
+            logger.warning("Objstore upkeep skipped: \(unseen) cannot be looked into (unreadable, or a name that is not UTF-8)")
+            report.borrowers = borrowers
+            return report
+        }
         let stores = ObjectStoreMigration.objectStores(in: settings.objstore)
         logger.info("Analyzing \(settings.objstore) (\(stores.count) repos)")
         for path in stores {

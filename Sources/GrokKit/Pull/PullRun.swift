@@ -360,6 +360,10 @@ public struct PullRun: Sendable {
         // Lenders as realpaths: borrowers anywhere under toplevel or the
         // objstore directory, through absolute or relative alternates.
         let lenders = BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)
+        if let unseen = lenders.unseen.first {
+            logger.critical("Not purging: \(unseen) cannot be looked into (unreadable, or a name that is not UTF-8), so a repository there may borrow objects from any other")
+            return []
+        }
         var gitdirs: [Gitdir] = []
         var borrowedFrom = Set<Gitdir>()
         for path in found {

@@ -87,7 +87,7 @@ public struct RepoJobRunner: Sendable {
         AtomicFile.removeStaleTemporaries(of: ["alternates"], in: repo.path + "/objects/info")
         guard job.action == .initialize, FileSystem.kind(repo.path + ".reclone") != .missing,
               let aside = try? ContainedPath(toplevel: toplevel, gitdir: Gitdir(job.gitdir.path + ".reclone")) else { return }
-        if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
+        if let why = asideRefusal(aside, lenders: BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)) {
             logger.error("Not deleting \(aside.path) (where a reclone moves a repository aside): \(why)")
             return
         }
@@ -272,8 +272,10 @@ public struct RepoJobRunner: Sendable {
         for symlinkGitdir in symlinks {
             do {
                 let link = try ContainedPath(toplevel: toplevel, gitdir: symlinkGitdir)
-                switch SymlinkPlacement.decide(existing(at: link.path, target: repo.path), protected: protection(of: symlinkGitdir),
-                                               lentFrom: isLentFrom(link.path)) {
+                let existing = existing(at: link.path, target: repo.path)
+                let deletion = existing == .bareRepository ? deletionCheck(link.path) : (lentFrom: false, refusal: nil)
+                switch SymlinkPlacement.decide(existing, protected: protection(of: symlinkGitdir), lentFrom: deletion.lentFrom,
+                                               deletionRefusal: deletion.refusal) {
                 case .keep: continue
                 case .refuse(let why):
                     logger.error("Not replacing \(link.path) with a symlink to \(repo.path): \(why)")
@@ -324,15 +326,26 @@ public struct RepoJobRunner: Sendable {
     /// ahead. Throws `Failure` for a symlink: it is never recloned through,
     /// nor fetched through.
     private func recloneRefusal(_ repo: ContainedPath, aside: ContainedPath) throws(Failure) -> String? {
-        let observed = RepositoryDeletion.Observed.at(repo.path, lenders: BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore))
+        let lenders = BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore)
+        let observed = RepositoryDeletion.Observed.at(repo.path, lenders: lenders)
         if observed.kind == .symlink { throw Failure(message: "Not recloning \(repo.path): it is a symlink") }
         if let why = RepositoryDeletion.refusal(observed, for: .reclone) {
             return RecloneRefusal.message(repository: repo.path, why: why, lends: !observed.borrowers.isEmpty)
         }
-        if let why = RepositoryDeletion.refusal(.at(aside.path), for: .reclone) {
+        if let why = asideRefusal(aside, lenders: lenders) {
             return RecloneRefusal.message(repository: repo.path, why: "\(aside.path) is in the way and \(why)", lends: false)
         }
         return nil
+    }
+
+    /// Why `<gitdir>.reclone` may not be deleted: it is not what a reclone
+    /// moved aside (no `grokmirror.reclone` request in it: the origin may
+    /// list a repository of that name), a nopurge or ffonly glob protects
+    /// its name, or `RepositoryDeletion` refuses it (borrowers, nested
+    /// repositories, what cannot be seen).
+    private func asideRefusal(_ aside: ContainedPath, lenders: BorrowerMap) -> String? {
+        if let protected = protection(of: aside.gitdir) { return "it \(protected)" }
+        return RepositoryDeletion.refusal(.at(aside.path, lenders: lenders), for: .recloneLeftover)
     }
 
     /// A repository the origin lists where this mirror has a symlink (the
@@ -368,11 +381,12 @@ public struct RepoJobRunner: Sendable {
         return nil
     }
 
-    /// Whether a repository at `path` lends objects to others (a walk of
-    /// the tree, paid only when a repository stands where a link belongs).
-    private func isLentFrom(_ path: String) -> Bool {
-        guard FileSystem.kind(path) == .directory, BareRepository.isBare(path) else { return false }
-        let lender = PathUtilities.realpath(path)
-        return BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore).lends(lender)
+    /// Whether the repository at `path` lends objects to others, and why
+    /// else a purge would not delete it (a walk of the tree, paid only when
+    /// a repository stands where a link belongs).
+    private func deletionCheck(_ path: String) -> (lentFrom: Bool, refusal: String?) {
+        let observed = RepositoryDeletion.Observed.at(path, remoteName: settings.remoteName,
+                                                      lenders: BorrowerMap.scan(toplevel: toplevel, objstore: settings.objstore))
+        return (!observed.borrowers.isEmpty, RepositoryDeletion.refusal(observed, for: .purge))
     }
 }

@@ -32,8 +32,10 @@ public enum SymlinkPlacement {
 
     /// `protected` says why the path's own gitdir must not be deleted
     /// (nopurge or ffonly), `lentFrom` whether other repositories borrow
-    /// objects from the repository standing there.
-    public static func decide(_ existing: Existing, protected: String?, lentFrom: Bool) -> Decision {
+    /// objects from the repository standing there, and `deletionRefusal`
+    /// why `RepositoryDeletion` would not purge it (no mirror remote: this
+    /// mirror did not clone it; or what cannot be seen below or around it).
+    public static func decide(_ existing: Existing, protected: String?, lentFrom: Bool, deletionRefusal: String? = nil) -> Decision {
         switch existing {
         case .missing, .emptyDirectory, .symlink(pointsAtTarget: false): return .link
         case .symlink(pointsAtTarget: true): return .keep
@@ -41,6 +43,7 @@ public enum SymlinkPlacement {
         case .bareRepository:
             if let protected { return .refuse("the repository there \(protected)") }
             if lentFrom { return .refuse("other repositories borrow objects from the repository there") }
+            if let deletionRefusal { return .refuse("the repository there may not be deleted: \(deletionRefusal)") }
             return .replaceRepository
         }
     }

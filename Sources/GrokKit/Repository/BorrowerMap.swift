@@ -7,6 +7,11 @@
 /// let a prune drop objects one of them still needs.
 public struct BorrowerMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     private var borrowersByLender: [ExactKey: Set<ExactKey>] = [:]
+    /// Directories the scan could not see into (`RepositoryWalker.Walk.unseen`):
+    /// a borrower there would be missing from the map, so while this is not
+    /// empty nothing may be deleted or pruned on the strength of "nothing
+    /// borrows from it".
+    public private(set) var unseen: [String] = []
 
     public init() {}
 
@@ -23,7 +28,9 @@ public struct BorrowerMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         var map = BorrowerMap()
         let walker = RepositoryWalker(excludeObjectStores: false)
         for root in roots {
-            for path in walker.findAll(under: root) where FileSystem.kind(path) != .symlink {
+            let walk = walker.walk(under: root)
+            map.unseen += walk.unseen
+            for path in walk.found where FileSystem.kind(path) != .symlink {
                 guard let lender = Alternates.borrowedRepository(of: path) else { continue }
                 map.add(PathUtilities.realpath(path), to: lender)
             }

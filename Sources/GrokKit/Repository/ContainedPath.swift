@@ -7,6 +7,7 @@ import Glibc
 /// `"symlinks": ["/../x"]`).
 public struct ContainedPath: Sendable, Equatable {
     public let toplevel: String
+    public let gitdir: Gitdir
     /// toplevel + gitdir, lexically.
     public let path: String
 
@@ -24,6 +25,7 @@ public struct ContainedPath: Sendable, Equatable {
             throw Escape(path: path)
         }
         self.toplevel = toplevel
+        self.gitdir = gitdir
         self.path = path
     }
 

@@ -21,6 +21,12 @@ public enum RepositoryDeletion {
         case reclone
         /// grok-fsck deleting an objstore repository nothing uses.
         case objectStore
+        /// grok-pull deleting `<gitdir>.reclone`, where a reclone moved the
+        /// old repository aside: only a repository that carries grok-fsck's
+        /// `grokmirror.reclone` request (the one moved aside does), so a
+        /// mirrored repository that happens to have that name is never
+        /// taken for one.
+        case recloneLeftover
     }
 
     /// What stands at the path.
@@ -39,6 +45,11 @@ public enum RepositoryDeletion {
         /// a `BorrowerMap` scan found them); empty when none does, or when
         /// the caller did not scan.
         public var borrowers: [String]
+        /// A directory below it, or anywhere the borrower scan looked, that
+        /// could not be seen into (unreadable, or a name that is not UTF-8).
+        public var unseen: String? = nil
+        /// It carries grok-fsck's `grokmirror.reclone` request.
+        public var hasRecloneMarker = false
 
         public init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false,
                     borrowers: [String] = []) {
@@ -61,9 +72,15 @@ public enum RepositoryDeletion {
         }
         if observed.holdsRepositories { return "other repositories lie below it" }
         if !observed.borrowers.isEmpty { return lendsObjects + " (" + listed(observed.borrowers) + ")" }
+        if let unseen = observed.unseen {
+            return "\(unseen) cannot be looked into (unreadable, or a name that is not UTF-8), so nothing proves that no repository there lies below it or borrows objects from it"
+        }
         switch purpose {
         case .objectStore:
             if !observed.isObjectStore { return "it has no \(MarkerFile.objstore) file, so it is no objstore repository" }
+        case .recloneLeftover:
+            if observed.isObjectStore { return "it is an objstore repository" }
+            if !observed.hasRecloneMarker { return "it has no \(MarkerFile.reclone) request, so it is no repository a reclone moved aside" }
         case .purge, .reclone:
             if observed.isObjectStore { return "it is an objstore repository" }
             if purpose == .purge && !observed.hasMirrorRemote { return "its config has no mirror remote, so this mirror did not clone it" }

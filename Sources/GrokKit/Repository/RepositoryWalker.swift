@@ -24,9 +24,18 @@ public struct RepositoryWalker: Sendable {
         public var found: [String] = []
         public var unreadable: [String] = []
         public var errors: [String: Int32] = [:]
-        /// Entries whose name is not UTF-8 (shown repaired): no manifest
-        /// can name them exactly, so they are not looked at.
+        /// Directories whose name is not UTF-8 (shown repaired): no
+        /// manifest can name them exactly, so they are not looked into.
         public var undecodable: [String] = []
+
+        /// What the walk could not see into: directories it could not list
+        /// (but `lost+found`, which only root reads and nothing of ours is
+        /// ever put in) and directories whose name is not UTF-8. A check
+        /// that must prove the absence of something (a borrower, a nested
+        /// repository) cannot when this is not empty.
+        public var unseen: [String] {
+            undecodable + unreadable.filter { PathUtilities.basename($0) != "lost+found" }
+        }
     }
 
     public func walk(under toplevel: String) -> Walk {
@@ -34,17 +43,15 @@ public struct RepositoryWalker: Sendable {
         var found: [String] = []
         var pending = [toplevel]
         while let directory = pending.popLast() {
-            guard let entries = FileSystem.listDirectoryEntries(directory) else {
+            guard let listing = FileSystem.listDirectoryEntries(directory) else {
                 result.unreadable.append(directory)
                 result.errors[directory] = errno
                 continue
             }
-            for (name, isExact) in entries {
-                let path = directory == "/" ? "/" + name : directory + "/" + name
-                guard isExact else {
-                    result.undecodable.append(path)
-                    continue
-                }
+            let prefix = directory == "/" ? "/" : directory + "/"
+            result.undecodable += listing.undecodableDirectories.map { prefix + $0 }.filter { ignore.isEmpty || !ignore.anyMatches($0) }
+            for name in listing.names {
+                let path = prefix + name
                 let kind = FileSystem.kind(path)
                 guard kind == .directory || (kind == .symlink && FileSystem.isDirectory(path)) else { continue }
                 if !ignore.isEmpty && ignore.anyMatches(path) { continue }

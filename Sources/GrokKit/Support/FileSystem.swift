@@ -76,25 +76,51 @@ public enum FileSystem {
     /// Names in a directory, without `.` and `..`, in readdir order; a
     /// name that is not UTF-8 comes repaired (U+FFFD), so it names no file.
     public static func listDirectory(_ path: String) -> [String]? {
-        listDirectoryEntries(path)?.map(\.name)
-    }
-
-    /// Like `listDirectory`, telling for each name whether it is the exact
-    /// name (`isExact` false: it was not UTF-8 and was repaired).
-    public static func listDirectoryEntries(_ path: String) -> [(name: String, isExact: Bool)]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
-        var names: [(name: String, isExact: Bool)] = []
+        var names: [String] = []
         while let entry = readdir(dir) {
-            let (name, isExact) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let cString = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-                if let exact = String(validatingCString: cString) { return (exact, true) }
-                return (String(cString: cString), false)
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             if name == "." || name == ".." { continue }
-            names.append((name, isExact))
+            names.append(name)
         }
         return names
+    }
+
+    /// What `listDirectoryEntries` found: the names that are UTF-8, and the
+    /// directories whose name is not (repaired to U+FFFD, so they name no
+    /// file; no path string can reach what lies below them).
+    public struct Entries: Sendable {
+        public var names: [String] = []
+        public var undecodableDirectories: [String] = []
+    }
+
+    /// Like `listDirectory`, setting apart directories whose name is not
+    /// UTF-8 (told by `d_type`, or `fstatat` on the raw name when the
+    /// filesystem does not say); files with such names are left out.
+    public static func listDirectoryEntries(_ path: String) -> Entries? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var entries = Entries()
+        while let entry = readdir(dir) {
+            let type = entry.pointee.d_type
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let cString = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                if let exact = String(validatingCString: cString) {
+                    if exact != "." && exact != ".." { entries.names.append(exact) }
+                } else if type == DT_DIR || (type == DT_UNKNOWN && isDirectory(cString, in: dirfd(dir))) {
+                    entries.undecodableDirectories.append(String(cString: cString))
+                }
+            }
+        }
+        return entries
+    }
+
+    private static func isDirectory(_ name: UnsafePointer<CChar>, in directory: Int32) -> Bool {
+        var info = stat()
+        return fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// `mkdir -p`: true when the directory exists afterwards.
