@@ -55,6 +55,8 @@ let package = Package(
             name: "grok-fsck",
             dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // bench/queue.sh's workload; not installed (see the Makefile's TOOLS).
+        .executableTarget(name: "queue-bench", dependencies: ["GrokKit"], path: "bench/queue-bench"),
         .target(name: "TestSupport", dependencies: ["GrokKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),
         .testTarget(

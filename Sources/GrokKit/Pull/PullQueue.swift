@@ -10,7 +10,9 @@
 /// - housekeeping (quick repacks, objstore fetches) holds its repository,
 ///   runs only while no job waits for a thread, and never on a repository
 ///   with a running job.
-struct PullQueue {
+///
+/// `package`: bench/queue-bench drives it too.
+package struct PullQueue {
     private(set) var waiting: [PullPlan.Job] = []
     /// The gitdirs in `waiting`, so a submit costs no scan of the line
     /// (queueing 200,000 new clones was quadratic: minutes, deaf to SIGTERM).
@@ -30,6 +32,8 @@ struct PullQueue {
 
     static let lockPatience: Double = 600
 
+    package init() {}
+
     var isIdle: Bool { waiting.isEmpty && running.isEmpty && deferred.isEmpty }
     var hasDeferred: Bool { !deferred.isEmpty }
     var housekeepingIsIdle: Bool { housekeeping.isEmpty && held.isEmpty }
@@ -40,7 +44,7 @@ struct PullQueue {
     /// Adds a job; `urgent` (a push notification) puts it first. A job for
     /// a repository already waiting, deferred or running is merged with the
     /// request there instead of being queued twice.
-    mutating func submit(_ job: PullPlan.Job, urgent: Bool = false) {
+    package mutating func submit(_ job: PullPlan.Job, urgent: Bool = false) {
         if running[job.gitdir] != nil {
             followUps[job.gitdir] = followUps[job.gitdir].map { Self.merge($0, job) } ?? job
         } else if let index = deferred.firstIndex(where: { $0.job.gitdir == job.gitdir }) {
@@ -74,7 +78,7 @@ struct PullQueue {
 
     /// The first waiting job that may start now, marked running.
     /// `objstoreExists` tells whether a forkgroup's objstore is on disk.
-    mutating func next(objstoreExists: (String) -> Bool) -> PullPlan.Job? {
+    package mutating func next(objstoreExists: (String) -> Bool) -> PullPlan.Job? {
         for (index, job) in waiting.enumerated() where !held.contains(job.gitdir) && running[job.gitdir] == nil {
             if let forkgroup = job.forkgroup {
                 let creates = !objstoreExists(forkgroup)
@@ -91,7 +95,7 @@ struct PullQueue {
     }
 
     /// A job ended; a follow-up request for its repository goes first.
-    mutating func finish(_ job: PullPlan.Job) {
+    package mutating func finish(_ job: PullPlan.Job) {
         release(job)
         lockedSince[job.gitdir] = nil
         if let followUp = followUps.removeValue(forKey: job.gitdir) { submit(followUp, urgent: true) }
@@ -133,7 +137,7 @@ struct PullQueue {
         return givenUp
     }
 
-    mutating func addHousekeeping(_ gitdir: Gitdir, _ actions: [RepoJobRunner.Maintenance]) {
+    package mutating func addHousekeeping(_ gitdir: Gitdir, _ actions: [RepoJobRunner.Maintenance]) {
         if let index = housekeeping.firstIndex(where: { $0.gitdir == gitdir }) {
             housekeeping[index].actions += actions.filter { !housekeeping[index].actions.contains($0) }
         } else {
@@ -143,7 +147,7 @@ struct PullQueue {
 
     /// Housekeeping that may start now, its repository then held; none
     /// while fetch jobs wait for a thread.
-    mutating func nextHousekeeping() -> (gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])? {
+    package mutating func nextHousekeeping() -> (gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])? {
         guard waiting.isEmpty, let index = housekeeping.firstIndex(where: { running[$0.gitdir] == nil && !held.contains($0.gitdir) }) else {
             return nil
         }
@@ -152,5 +156,5 @@ struct PullQueue {
         return work
     }
 
-    mutating func finishHousekeeping(_ gitdir: Gitdir) { held.remove(gitdir) }
+    package mutating func finishHousekeeping(_ gitdir: Gitdir) { held.remove(gitdir) }
 }
