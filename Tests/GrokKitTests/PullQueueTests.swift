@@ -89,6 +89,76 @@ import Testing
         #expect(queue.next { _ in true }?.gitdir == "/a.git")
         #expect(queue.housekeepingIsIdle)
     }
+
+    @Test func aJobHeldBackReturnsToItsPlaceInLine() {
+        var queue = PullQueue()
+        var stores: Set<String> = []
+        for name: Gitdir in ["/f1.git", "/f2.git", "/a.git"] { queue.submit(job(name, .initialize, forkgroup: name == "/a.git" ? nil : "g")) }
+        let creator = queue.next { stores.contains($0) }!
+        #expect(queue.next { stores.contains($0) }?.gitdir == "/a.git", "/f2.git waits for the objstore")
+        queue.submit(job("/b.git"))
+        queue.submit(job("/x.git", notified: true), urgent: true)
+        #expect(queue.waiting.map(\.gitdir) == ["/x.git", "/f2.git", "/b.git"])
+        #expect(queue.next { stores.contains($0) }?.gitdir == "/x.git")
+        stores.insert("g")
+        queue.finish(creator)
+        #expect(queue.next { stores.contains($0) }?.gitdir == "/f2.git", "ahead of /b.git, queued after it")
+        #expect(queue.next { stores.contains($0) }?.gitdir == "/b.git")
+    }
+
+    @Test func aNotificationForAJobHeldBackMovesItFirstOnceItMayStart() {
+        var queue = PullQueue()
+        queue.submit(job("/f1.git", .initialize, forkgroup: "g"))
+        queue.submit(job("/f2.git", .initialize, forkgroup: "g"))
+        queue.submit(job("/a.git"))
+        let creator = queue.next { _ in false }!
+        #expect(queue.next { _ in false }?.gitdir == "/a.git")
+        queue.submit(job("/f2.git", notified: true), urgent: true)
+        #expect(queue.next { _ in true } == nil, "still held back by the objstore's creation")
+        queue.submit(job("/b.git"))
+        queue.finish(creator)
+        let merged = queue.next { _ in true }!
+        #expect(merged.gitdir == "/f2.git" && merged.action == .initialize && merged.forceFetch)
+        #expect(queue.next { _ in true }?.gitdir == "/b.git")
+    }
+
+    @Test func housekeepingForARunningRepositoryWaitsForItsJobInItsPlace() {
+        var queue = PullQueue()
+        queue.addHousekeeping("/a.git", [.repack])
+        queue.addHousekeeping("/b.git", [.packRefs])
+        queue.submit(job("/a.git"))
+        let running = queue.next { _ in true }!
+        #expect(queue.nextHousekeeping()?.gitdir == "/b.git")
+        queue.finishHousekeeping("/b.git")
+        #expect(queue.nextHousekeeping() == nil, "/a.git's job runs")
+        queue.addHousekeeping("/c.git", [.repack])
+        queue.finish(running)
+        #expect(queue.nextHousekeeping()?.gitdir == "/a.git", "ahead of /c.git")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aLongLineHeldBackByOneForkgroupDrainsInTime() {
+        // While one forkgroup's objstore is created, its 20,000 other clones
+        // wait at the front of the line: looking at each of them again for
+        // every start behind them was quadratic (minutes in a debug build).
+        var queue = PullQueue()
+        var stores: Set<String> = []
+        for index in 0..<20_000 { queue.submit(job("/fork\(index).git", .initialize, forkgroup: "g")) }
+        for index in 0..<20_000 { queue.submit(job("/r\(index).git")) }
+        let creator = queue.next { stores.contains($0) }!
+        var started = 1
+        while let next = queue.next(objstoreExists: { stores.contains($0) }) {
+            started += 1
+            queue.finish(next)
+        }
+        #expect(started == 20_001, "the other clones wait for the objstore")
+        stores.insert("g")
+        queue.finish(creator)
+        while let next = queue.next(objstoreExists: { stores.contains($0) }) {
+            started += 1
+            queue.finish(next)
+        }
+        #expect(started == 40_000 && queue.isIdle)
+    }
 }
 
 @Suite struct NotificationInputTests {

@@ -11,22 +11,24 @@
 ///   runs only while no job waits for a thread, and never on a repository
 ///   with a running job.
 ///
+/// A repository is in at most one of the waiting line, the running jobs and
+/// the deferred ones. Every operation is O(1) or O(log n) (see
+/// `WaitingLine`), however many repositories a manifest lists.
+///
 /// `package`: bench/queue-bench drives it too.
 package struct PullQueue {
-    private(set) var waiting: [PullPlan.Job] = []
-    /// The gitdirs in `waiting`, so a submit costs no scan of the line
-    /// (queueing 200,000 new clones was quadratic: minutes, deaf to SIGTERM).
-    private var waitingGitdirs: Set<Gitdir> = []
+    private var line = WaitingLine<PullPlan.Job>()
     /// Running jobs: gitdir → forkgroup.
     private(set) var running: [Gitdir: String?] = [:]
     private var followUps: [Gitdir: PullPlan.Job] = [:]
-    private var deferred: [(job: PullPlan.Job, since: Double)] = []
+    /// Jobs for repositories another process holds, in the order they were put off.
+    private var deferred = WaitingLine<PullPlan.Job>()
     /// When each repository was first found locked, across retries.
     private var lockedSince: [Gitdir: Double] = [:]
     /// Forkgroups whose objstore a running job is creating.
     private var creating: Set<String> = []
     private var runningInForkgroup: [String: Int] = [:]
-    private(set) var housekeeping: [(gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])] = []
+    private var housekeeping = WaitingLine<[RepoJobRunner.Maintenance]>()
     /// Repositories whose housekeeping is running.
     private(set) var held: Set<Gitdir> = []
 
@@ -34,12 +36,16 @@ package struct PullQueue {
 
     package init() {}
 
-    var isIdle: Bool { waiting.isEmpty && running.isEmpty && deferred.isEmpty }
+    var isIdle: Bool { line.isEmpty && running.isEmpty && deferred.isEmpty }
+    var hasWaiting: Bool { !line.isEmpty }
     var hasDeferred: Bool { !deferred.isEmpty }
+    var housekeepingCount: Int { housekeeping.count }
     var housekeepingIsIdle: Bool { housekeeping.isEmpty && held.isEmpty }
-    var queuedCount: Int { waiting.count + deferred.count + followUps.count }
+    var queuedCount: Int { line.count + deferred.count + followUps.count }
     /// Repositories that must not be deleted or touched right now.
     var busy: Set<Gitdir> { held.union(running.keys) }
+    /// The waiting jobs in order. O(n log n): for tests and reports.
+    var waiting: [PullPlan.Job] { line.inOrder.map(\.work) }
 
     /// Adds a job; `urgent` (a push notification) puts it first. A job for
     /// a repository already waiting, deferred or running is merged with the
@@ -47,17 +53,10 @@ package struct PullQueue {
     package mutating func submit(_ job: PullPlan.Job, urgent: Bool = false) {
         if running[job.gitdir] != nil {
             followUps[job.gitdir] = followUps[job.gitdir].map { Self.merge($0, job) } ?? job
-        } else if let index = deferred.firstIndex(where: { $0.job.gitdir == job.gitdir }) {
-            deferred[index].job = Self.merge(deferred[index].job, job)
-        } else if waitingGitdirs.contains(job.gitdir), let index = waiting.firstIndex(where: { $0.gitdir == job.gitdir }) {
-            let merged = Self.merge(waiting.remove(at: index), job)
-            if urgent { waiting.insert(merged, at: 0) } else { waiting.insert(merged, at: index) }
-        } else if urgent {
-            waiting.insert(job, at: 0)
-            waitingGitdirs.insert(job.gitdir)
+        } else if let queued = deferred[job.gitdir] {
+            deferred.put(job.gitdir, Self.merge(queued, job))
         } else {
-            waiting.append(job)
-            waitingGitdirs.insert(job.gitdir)
+            line.put(job.gitdir, line[job.gitdir].map { Self.merge($0, job) } ?? job, first: urgent)
         }
     }
 
@@ -77,21 +76,26 @@ package struct PullQueue {
     }
 
     /// The first waiting job that may start now, marked running.
-    /// `objstoreExists` tells whether a forkgroup's objstore is on disk.
+    /// `objstoreExists` tells whether a forkgroup's objstore is on disk; a
+    /// job its forkgroup or housekeeping holds back is not looked at again
+    /// until that ends.
     package mutating func next(objstoreExists: (String) -> Bool) -> PullPlan.Job? {
-        for (index, job) in waiting.enumerated() where !held.contains(job.gitdir) && running[job.gitdir] == nil {
-            if let forkgroup = job.forkgroup {
-                let creates = !objstoreExists(forkgroup)
-                if creating.contains(forkgroup) || (creates && runningInForkgroup[forkgroup, default: 0] > 0) { continue }
-                if creates { creating.insert(forkgroup) }
-                runningInForkgroup[forkgroup, default: 0] += 1
-            }
-            waiting.remove(at: index)
-            waitingGitdirs.remove(job.gitdir)
-            running[job.gitdir] = .some(job.forkgroup)
-            return job
+        let (held, creating, runningInForkgroup) = (self.held, self.creating, self.runningInForkgroup)
+        var creates = false
+        let found = line.popFirst { gitdir, job in
+            if held.contains(gitdir) { return .repository(gitdir) }
+            guard let forkgroup = job.forkgroup else { return nil }
+            creates = !objstoreExists(forkgroup)
+            let blocked = creating.contains(forkgroup) || (creates && runningInForkgroup[forkgroup, default: 0] > 0)
+            return blocked ? .forkgroup(forkgroup) : nil
         }
-        return nil
+        guard let job = found?.work else { return nil }
+        if let forkgroup = job.forkgroup {
+            if creates { self.creating.insert(forkgroup) }
+            self.runningInForkgroup[forkgroup, default: 0] += 1
+        }
+        running[job.gitdir] = .some(job.forkgroup)
+        return job
     }
 
     /// A job ended; a follow-up request for its repository goes first.
@@ -108,15 +112,17 @@ package struct PullQueue {
         let since = lockedSince[job.gitdir] ?? now
         lockedSince[job.gitdir] = since
         let request = followUps.removeValue(forKey: job.gitdir).map { Self.merge(job, $0) } ?? job
-        deferred.append((request, since))
+        deferred.put(job.gitdir, request)
     }
 
     private mutating func release(_ job: PullPlan.Job) {
         guard let forkgroup = running.removeValue(forKey: job.gitdir) else { return }
+        freed(job.gitdir)
         if let forkgroup {
             runningInForkgroup[forkgroup, default: 1] -= 1
             if runningInForkgroup[forkgroup] == 0 { runningInForkgroup[forkgroup] = nil }
             creating.remove(forkgroup)
+            line.unblock(.forkgroup(forkgroup))
         }
     }
 
@@ -124,37 +130,42 @@ package struct PullQueue {
     /// `lockPatience` are returned as given up.
     mutating func retryDeferred(now: Double) -> [PullPlan.Job] {
         var givenUp: [PullPlan.Job] = []
-        for (job, since) in deferred {
-            if now - since > Self.lockPatience {
+        while let (gitdir, job) = deferred.popFirst() {
+            if now - (lockedSince[gitdir] ?? now) > Self.lockPatience {
                 givenUp.append(job)
-                lockedSince[job.gitdir] = nil
+                lockedSince[gitdir] = nil
             } else {
-                waiting.append(job)
-                waitingGitdirs.insert(job.gitdir)
+                line.put(gitdir, job)
             }
         }
-        deferred = []
         return givenUp
     }
 
     package mutating func addHousekeeping(_ gitdir: Gitdir, _ actions: [RepoJobRunner.Maintenance]) {
-        if let index = housekeeping.firstIndex(where: { $0.gitdir == gitdir }) {
-            housekeeping[index].actions += actions.filter { !housekeeping[index].actions.contains($0) }
-        } else {
-            housekeeping.append((gitdir, actions))
-        }
+        let queued = housekeeping[gitdir] ?? []
+        housekeeping.put(gitdir, queued + actions.filter { !queued.contains($0) })
     }
 
     /// Housekeeping that may start now, its repository then held; none
     /// while fetch jobs wait for a thread.
     package mutating func nextHousekeeping() -> (gitdir: Gitdir, actions: [RepoJobRunner.Maintenance])? {
-        guard waiting.isEmpty, let index = housekeeping.firstIndex(where: { running[$0.gitdir] == nil && !held.contains($0.gitdir) }) else {
-            return nil
-        }
-        let work = housekeeping.remove(at: index)
-        held.insert(work.gitdir)
-        return work
+        guard line.isEmpty else { return nil }
+        let (running, held) = (self.running, self.held)
+        guard let work = housekeeping.popFirst(blockedBy: { gitdir, _ in
+            running[gitdir] != nil || held.contains(gitdir) ? .repository(gitdir) : nil
+        }) else { return nil }
+        self.held.insert(work.gitdir)
+        return (work.gitdir, work.work)
     }
 
-    package mutating func finishHousekeeping(_ gitdir: Gitdir) { held.remove(gitdir) }
+    package mutating func finishHousekeeping(_ gitdir: Gitdir) {
+        held.remove(gitdir)
+        freed(gitdir)
+    }
+
+    /// A job or housekeeping left the repository: what waited for it may start.
+    private mutating func freed(_ gitdir: Gitdir) {
+        line.unblock(.repository(gitdir))
+        housekeeping.unblock(.repository(gitdir))
+    }
 }

@@ -257,14 +257,14 @@ struct PullScheduler {
                         failures = [:]
                     }
                 }
-                if pending.count >= 100 || (!pending.isEmpty && queue.running.isEmpty && queue.waiting.isEmpty) {
+                if pending.count >= 100 || (!pending.isEmpty && queue.running.isEmpty && !queue.hasWaiting) {
                     await checkpoint()
                 }
 
-                if !queue.housekeeping.isEmpty && queue.held.isEmpty && queue.waiting.isEmpty && now >= housekeepingResumeAt ?? now {
+                if queue.housekeepingCount > 0 && queue.held.isEmpty && !queue.hasWaiting && now >= housekeepingResumeAt ?? now {
                     housekeepingResumeAt = nil
                     if continuous && SystemLoad.isOverloaded(load: SystemLoad.oneMinuteAverage(), cpus: SystemLoad.cpuCount) {
-                        if !saidPaused { logger.info("      spa: paused (system load), \(queue.housekeeping.count) waiting") }
+                        if !saidPaused { logger.info("      spa: paused (system load), \(queue.housekeepingCount) waiting") }
                         saidPaused = true
                         housekeepingResumeAt = now + 5
                     } else if let work = queue.nextHousekeeping() {
@@ -293,7 +293,7 @@ struct PullScheduler {
                 var nextCheck: Double? = nil
                 if continuous && !checking && pass == nil {
                     let due = lastCheck.map { $0 + Double(pull.settings.refresh ?? 300) } ?? now
-                    if now >= due && queue.waiting.isEmpty && !queue.hasDeferred {
+                    if now >= due && !queue.hasWaiting && !queue.hasDeferred {
                         await checkpoint()
                         reloadConfigIfChanged()
                         now = MonotonicTime.seconds()
