@@ -14,6 +14,8 @@ struct EngineHarness {
     var purged: [Gitdir] = []
     /// The settings a config reload brings; unchanged when nil.
     var reloadedSettings: PullEngine.Settings?
+    /// Whether the config file changed when the engine asks to reload it.
+    var configChanged = false
 
     init(threads: Int = 4, refresh: Double = 300, purge: Bool = false, continuous: Bool = false, watchdog: Double? = nil) {
         engine = PullEngine(settings: .init(threads: threads, refresh: refresh, purge: purge), continuous: continuous, watchdogInterval: watchdog)
@@ -38,7 +40,7 @@ struct EngineHarness {
         switch action {
         case .purge: .purged(purged)
         case .checkpoint: .checkpointed(checkpointsWrite)
-        case .reloadConfig: .reloaded(reloadedSettings ?? engine.settings)
+        case .reloadConfig: .reloaded(reloadedSettings ?? engine.settings, changed: configChanged)
         default: nil
         }
     }
@@ -202,6 +204,18 @@ extension Array where Element == PullEngine.Action {
         #expect(run.send(H.planned(["/a.git", "/b.git"]), at: 11).jobs == ["job /a.git", "job /b.git"])
         _ = run.send(H.done("/a.git"), at: 12)
         #expect(run.send(H.done("/b.git"), at: 13).alarms == ["alarm 70.0"])
+    }
+
+    /// A changed config makes the next check ignore mtimes: an edit in the
+    /// same second as the last one leaves the `.remote` config stamp equal.
+    @Test func aChangedConfigForcesTheNextCheck() {
+        var run = H(threads: 1, refresh: 10, continuous: true)
+        _ = run.send(.started)
+        _ = run.send(.checked(.unchanged))
+        #expect(run.send(.alarm(10), at: 10).names == ["reload config", "check"])
+        _ = run.send(.checked(.unchanged), at: 11)
+        run.configChanged = true
+        #expect(run.send(.alarm(20), at: 20).names == ["reload config", "check (forced)"])
     }
 
     @Test func aRepositoryNotifiedWhileItsJobRunsIsFetchedAgainFirst() {

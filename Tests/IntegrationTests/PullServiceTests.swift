@@ -188,13 +188,13 @@ import GrokKit
         let daemon = try Daemon(f)
         #expect(waitUntil(timeout: 60) { Self.mirrorComplete(f) })
         // The new config adds a hook: noticed at the next check, which then
-        // refetches the manifest and runs it after the work.
-        usleep(1_100_000)
+        // refetches the manifest and runs it after the work. (The edit may
+        // fall in the second the daemon read the config: nanoseconds,
+        // size and inode tell.)
         Self.serviceConfig(f, refresh: 1, extra: "post_work_complete_hook = /usr/bin/touch \(f.dir.file("hooked"))")
         #expect(waitUntil(timeout: 20) { FileSystem.exists(f.dir.file("hooked")) }, "reloaded config")
         #expect(Self.log(f).contains("Config \(f.config) changed: reloaded"))
         // An unusable edit is reported and the daemon keeps going.
-        usleep(1_100_000)
         f.dir.write("pull.conf", "[core]\ntoplevel = \(f.mirror)\nlog = \(f.dir.file("pull.log"))\n")
         #expect(waitUntil(timeout: 20) { Self.log(f).contains("changed but is unusable") })
 

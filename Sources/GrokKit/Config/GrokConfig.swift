@@ -7,6 +7,10 @@ public struct GrokConfig: Sendable {
     public let document: IniDocument
     /// The config file's mtime: a change forces grok-pull to a full check.
     public let lastModified: Int
+    /// Which file was read and which version of it (device, inode, size,
+    /// mtime to the nanosecond), taken before reading: the service reloads
+    /// when it differs, so an edit within the same second is not missed.
+    private(set) var fileIdentity: FileIdentity? = nil
     /// `[core]`, resolved once at load: toplevel, manifest and objstore as
     /// plain paths, the rest interpolated (a bad value here falls back to
     /// the default; `validate()` reports it with its location).
@@ -21,9 +25,11 @@ public struct GrokConfig: Sendable {
     ///   that is not a writable directory.
     public static func load(path: String) throws(ConfigError) -> GrokConfig {
         guard FileSystem.exists(path) else { throw .missingFile(path: path) }
+        let identity = FileIdentity(path: path)
         guard let bytes = FileSystem.read(path) else { throw .unreadable(path: path, reason: FileSystem.errorDescription()) }
         let text = try ConfigText.decode(bytes, path: path)
-        let config = try GrokConfig(text: text, path: path, lastModified: FileSystem.modificationTime(path) ?? 0)
+        var config = try GrokConfig(text: text, path: path, lastModified: identity?.modifiedSeconds ?? 0)
+        config.fileIdentity = identity
         try config.validateToplevel()
         return config
     }

@@ -312,8 +312,9 @@ extension PullEngine {
         case (.checkpoint(let next)?, .checkpointed(let written)):
             if written { pending = [] }
             flow = afterCheckpoint(next, into: &actions)
-        case (.reload?, .reloaded(let settings)):
+        case (.reload?, .reloaded(let settings, let changed)):
             self.settings = settings
+            if changed { forceNextCheck = true }
             flow = .jump(.startCheck)
         default:
             preconditionFailure("\(answer) does not answer \(String(describing: question))")

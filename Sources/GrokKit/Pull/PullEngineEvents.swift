@@ -51,8 +51,11 @@ extension PullEngine {
         case purged([Gitdir])
         /// The answer to `.checkpoint`: whether the local manifest was written.
         case checkpointed(Bool)
-        /// The answer to `.reloadConfig`: the settings now in force.
-        case reloaded(Settings)
+        /// The answer to `.reloadConfig`: the settings now in force, and
+        /// whether the file changed (the next check then ignores mtimes: an
+        /// edit within the second of the last one leaves the `.remote`
+        /// status's whole-second config stamp as it was).
+        case reloaded(Settings, changed: Bool = false)
         /// Everything `.stopWork` cancelled has ended.
         case stopped
     }

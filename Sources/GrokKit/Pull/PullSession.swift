@@ -19,7 +19,7 @@ struct PullSession {
     private let inbox = NotificationInbox()
     var listener: NotificationSocket?
     private var knownRepositories: LocalManifestCache
-    private var configStamp: Int
+    private var configIdentity: FileIdentity?
     /// Work was cancelled: no more events are taken, only answers.
     private(set) var stopping = false
     private var status = PullRun.ExitStatus.success
@@ -31,7 +31,7 @@ struct PullSession {
         self.notifier = notifier
         self.mailbox = mailbox
         knownRepositories = LocalManifestCache(file: ManifestFile(path: pull.config.core.manifest))
-        configStamp = pull.config.lastModified
+        configIdentity = pull.config.fileIdentity
     }
 
     private var logger: Logger { pull.logger }
@@ -106,8 +106,8 @@ struct PullSession {
         case .checkpoint(let records, let purged):
             return .checkpointed(await current.checkpoint(records.map { ($0.gitdir, $0.entry) }, purged: purged))
         case .reloadConfig:
-            reloadConfigIfChanged()
-            return .reloaded(PullEngine.Settings(pull))
+            let changed = reloadConfigIfChanged()
+            return .reloaded(PullEngine.Settings(pull), changed: changed)
         case .recordCompletedPass, .refreshProjectsList, .log, .reopenLog, .notifySystemd, .showProgress, .clearProgress, .exit:
             report(action)
         }
@@ -150,11 +150,12 @@ struct PullSession {
     }
 
     /// A config edited since the last check takes effect now; an unusable
-    /// one is reported and the running settings kept.
-    private mutating func reloadConfigIfChanged() {
+    /// one is reported and the running settings kept. True when it was
+    /// reloaded.
+    private mutating func reloadConfigIfChanged() -> Bool {
         let path = pull.config.path
-        guard let stamp = FileSystem.modificationTime(path), stamp != configStamp else { return }
-        configStamp = stamp
+        guard let current = FileIdentity(path: path), current != configIdentity else { return false }
+        configIdentity = current
         do {
             let config = try GrokConfig.load(path: path)
             try config.validate()
@@ -165,8 +166,10 @@ struct PullSession {
                 listener = settings.socket.flatMap(listen)
             }
             pull = PullRun(config: config, settings: settings, options: pull.options, logger: logger, git: pull.git)
+            return true
         } catch {
             logger.critical("Config \(path) changed but is unusable, keeping the previous settings: \(error.description)")
+            return false
         }
     }
 }
