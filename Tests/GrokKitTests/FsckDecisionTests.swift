@@ -262,6 +262,6 @@ import TestSupport
         let date = FsckReport.rfc5322Date(1_795_000_000).split(separator: " ")
         #expect(date.count == 6 && date[0].hasSuffix(",") && date[2].count == 3 && date[3] == "2026")
         #expect(date[5].count == 5 && (date[5].hasPrefix("+") || date[5].hasPrefix("-")))
-        #expect(FsckRun.humanSize(1536) == "1.50 MiB" && FsckRun.humanSize(12) == "12.00 KiB")
+        #expect(NumberFormat.humanSize(1536) == "1.50 MiB" && NumberFormat.humanSize(12) == "12.00 KiB")
     }
 }

@@ -427,13 +427,13 @@ public struct FsckRun: Sendable {
             totalElapsed += elapsed
             let saved = measuresSize ? startSize - ObjectCounts.measure(gitDir: fullpath).totalSizeKiB : 0
             spaceSaved += saved
-            logger.info("     done: \(Int(elapsed))s\(saved > 0 ? ", \(Self.humanSize(saved)) saved" : "")")
-            logger.info("      ---: \(done) done, \(jobs.count - done) queued\(spaceSaved > 0 ? ", \(Self.humanSize(spaceSaved)) saved" : "")")
+            logger.info("     done: \(Int(elapsed))s\(saved > 0 ? ", \(NumberFormat.humanSize(saved)) saved" : "")")
+            logger.info("      ---: \(done) done, \(jobs.count - done) queued\(spaceSaved > 0 ? ", \(NumberFormat.humanSize(spaceSaved)) saved" : "")")
             writer.save(record, for: fullpath)
             // The failure is reported once, by the caller's finish().
             if writer.failure != nil { return false }
         }
-        logger.info("Processed \(done) repos in \(Self.twoDecimals(totalElapsed))s")
+        logger.info("Processed \(done) repos in \(NumberFormat.twoDecimals(totalElapsed))s")
         return true
     }
 
@@ -491,22 +491,6 @@ public struct FsckRun: Sendable {
             return false
         }
         return true
-    }
-
-    static func twoDecimals(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    /// grokmirror's sizes: `12.50 MiB` from KiB.
-    static func humanSize(_ kibibytes: Int) -> String {
-        var value = Double(kibibytes)
-        for unit in ["Ki", "Mi", "Gi"] {
-            if abs(value) < 1024 { return "\(twoDecimals(value)) \(unit)B" }
-            value /= 1024
-        }
-        return "\(twoDecimals(value)) TiB"
     }
 }
 

@@ -90,7 +90,7 @@ public struct ManifestUpdater: Sendable {
         if targets.count > 1 {
             logger.info("Updated \(targets.count) records in \(Int(seconds))s")
         } else {
-            logger.info("Done in \(String(format2: seconds))s")
+            logger.info("Done in \(NumberFormat.twoDecimals(seconds))s")
         }
         return targets.unreadable.isEmpty && !read.invalid ? .success : .failure
     }
@@ -454,14 +454,5 @@ extension ManifestUpdater.Candidate {
         case .repository(let fullpath, _): return fullpath
         case .symlink(let path, _): return path
         }
-    }
-}
-
-extension String {
-    /// `%0.2f` without Foundation.
-    init(format2 value: Double) {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        self = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
