@@ -85,8 +85,7 @@ public struct ManifestUpdater: Sendable {
         stamps?.save()
         lock.release()
         if options.fetchObjstore { await fetchIntoObjectStores(read.updated) }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).inSeconds
         if targets.count > 1 {
             logger.info("Updated \(targets.count) records in \(Int(seconds))s")
         } else {

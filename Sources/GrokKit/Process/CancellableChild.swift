@@ -46,8 +46,7 @@ final class CancellableChild: Sendable {
     /// that escaped the group and keeps the pipes open (a daemonizing
     /// `manifest_command`) cannot hold the run until its timeout.
     var abandonAt: Double? {
-        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
-        return state.withLock { $0.cancelledAt }.map { $0 + seconds + 1 }
+        state.withLock { $0.cancelledAt }.map { $0 + grace.inSeconds + 1 }
     }
 
     func cancel() {
@@ -65,8 +64,7 @@ final class CancellableChild: Sendable {
     /// period unless it has exited by then.
     private func terminate() {
         signalGroup(SIGTERM)
-        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in signalGroup(SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace.inSeconds) { [self] in signalGroup(SIGKILL) }
     }
 
     private func signalGroup(_ number: Int32) {

@@ -42,12 +42,11 @@ public enum CommandRunner {
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
         if Task.isCancelled { throw .cancelled(command: command) }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let child = CancellableChild()
         let outcome: Result<CommandResult, CommandError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: seconds, outputLimit: outputLimit,
+                    continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: timeout.inSeconds, outputLimit: outputLimit,
                                                                command: command, child: child))
                 }
             }
