@@ -1,7 +1,8 @@
+import Glibc
 import Testing
 @testable import GrokKit
 
-/// The shared number formats and duration conversion.
+/// The shared number, duration and socket-address helpers.
 @Suite struct SupportHelperTests {
     @Test func twoDecimalsRoundsLikePrintf() {
         #expect(NumberFormat.twoDecimals(0) == "0.00")
@@ -15,5 +16,23 @@ import Testing
         #expect(Duration.seconds(3).inSeconds == 3)
         #expect(Duration.milliseconds(1500).inSeconds == 1.5)
         #expect(Duration.microseconds(250).inSeconds == 0.00025)
+    }
+
+    @Test func unixSocketAddressLengths() {
+        let family = MemoryLayout<sa_family_t>.size
+        #expect(UnixSocketAddress(path: "/run/grok.sock")?.length == socklen_t(family + 14 + 1))
+        // "@" is a path character unless asked for the abstract namespace.
+        #expect(UnixSocketAddress(path: "@systemd/notify")?.length == socklen_t(family + 15 + 1))
+        #expect(UnixSocketAddress(path: "@systemd/notify", abstractAt: true)?.length == socklen_t(family + 15))
+        #expect(UnixSocketAddress(path: "/" + String(repeating: "x", count: 106)) != nil)
+        #expect(UnixSocketAddress(path: "/" + String(repeating: "x", count: 107)) == nil)
+    }
+
+    @Test func unixSocketAddressBytes() {
+        let address = UnixSocketAddress(path: "@name", abstractAt: true)!
+        let bytes = address.withSockaddr { pointer, length in
+            UnsafeRawPointer(pointer).withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+        }
+        #expect(Array(bytes.dropFirst(MemoryLayout<sa_family_t>.size)) == [0] + Array("name".utf8))
     }
 }

@@ -29,23 +29,13 @@ public struct SystemdNotifier: Sendable {
 
     /// Sends `READY=1`, `WATCHDOG=1`, `STOPPING=1`, `STATUS=...`.
     public func notify(_ state: String) {
-        guard let socketPath else { return }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var pathBytes = Array(socketPath.utf8)
-        // "@name" is Linux's abstract namespace: a leading NUL, no terminator.
-        if pathBytes.first == UInt8(ascii: "@") { pathBytes[0] = 0 }
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: pathBytes) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + pathBytes.count + (pathBytes.first == 0 ? 0 : 1))
+        guard let socketPath, let address = UnixSocketAddress(path: socketPath, abstractAt: true) else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
         let message = Array(state.utf8)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { target in
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), target, length) }
-            }
+        _ = address.withSockaddr { target, length in
+            message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), target, length) }
         }
     }
 }

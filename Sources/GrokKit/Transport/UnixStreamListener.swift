@@ -14,18 +14,18 @@ enum UnixStreamListener {
     /// socket another process still listens on, or any other file there, is
     /// an error, as is a path longer than `sun_path`.
     static func bind(path: String) throws(NotificationSocket.Failure) -> (fd: Int32, identity: FileIdentity) {
-        var address = try Self.address(path)
+        guard let address = UnixSocketAddress(path: path) else {
+            throw .init(description: "socket path too long (\(path.utf8.count) bytes): \(path)")
+        }
         var info = stat()
         if lstat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFSOCK else { throw .init(description: "file exists but is not a socket: \(path)") }
-            if someoneListens(&address) { throw .init(description: "another process is listening on \(path)") }
+            if someoneListens(address) { throw .init(description: "another process is listening on \(path)") }
             unlink(path)
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw .init(description: "cannot create socket \(path): \(FileSystem.errorDescription())") }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = address.withSockaddr { Glibc.bind(fd, $0, $1) }
         guard bound == 0, listen(fd, backlog) == 0, let identity = FileIdentity(path: path) else {
             let reason = FileSystem.errorDescription()
             Glibc.close(fd)
@@ -35,27 +35,11 @@ enum UnixStreamListener {
         return (fd, identity)
     }
 
-    private static func address(_ path: String) throws(NotificationSocket.Failure) -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let pathBytes = Array(path.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw .init(description: "socket path too long (\(pathBytes.count) bytes): \(path)")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: pathBytes)
-            raw[pathBytes.count] = 0
-        }
-        return address
-    }
-
-    private static func someoneListens(_ address: inout sockaddr_un) -> Bool {
+    private static func someoneListens(_ address: UnixSocketAddress) -> Bool {
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard probe >= 0 else { return false }
         defer { Glibc.close(probe) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
+        return address.withSockaddr { connect(probe, $0, $1) } == 0
     }
 
     /// The next waiting client, non-blocking and close-on-exec; nil when
