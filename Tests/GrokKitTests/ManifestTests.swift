@@ -88,6 +88,52 @@ import TestSupport
         #expect(JSONWriter.serialize(.string("😀\u{7f}\u{01}"), style: .compact) == Array(#""\ud83d\ude00\#u{7f}\u0001""#.utf8))
     }
 
+    @Test func updateWritesUnderTheLockOnlyWhatChanged() async throws {
+        let dir = TemporaryDirectory()
+        let file = ManifestFile(path: dir.file("manifest.js"))
+        let unchanged = try await file.update(pretty: false) { _ in false }
+        #expect(unchanged.isEmpty && !file.exists, "a change that says no writes nothing, not even an empty manifest")
+        let probe = "python3 -c 'import fcntl,sys; f=open(sys.argv[1],\"w\"); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)' '\(FileLock.lockPath(for: file.path))'"
+        var lockedWhenWritten = false
+        let changed = try await file.update(pretty: false) { manifest in
+            manifest[Gitdir("/a.git")] = ManifestEntry()
+            return true
+        } written: { manifest in
+            lockedWhenWritten = file.exists && (try? shell(probe)) == nil
+        }
+        #expect(changed.count == 1)
+        #expect(try file.read() == changed)
+        #expect(lockedWhenWritten)
+        try shell(probe)
+    }
+
+    @Test func updateStopsAtTheStepThatFailed() async throws {
+        struct GaveUp: Error {}
+        let dir = TemporaryDirectory()
+        let file = ManifestFile(path: dir.file("manifest.js"))
+        dir.write("manifest.js", "{\"/a.git\": {\"fin")
+        do {
+            _ = try await file.update(pretty: false) { _ in true }
+            Issue.record("a torn manifest was read")
+        } catch {
+            guard case .read(.undecodable) = error else { Issue.record("\(error)"); return }
+        }
+        #expect(FileSystem.read(file.path) == Array("{\"/a.git\": {\"fin".utf8))
+        let afresh = try await file.update(pretty: false, read: { (file) throws(ManifestFile.ReadError) in try file.readForRewrite() }) { _ in true }
+        #expect(afresh.isEmpty)
+        #expect(try file.read().isEmpty, "readForRewrite starts a torn manifest afresh")
+        do {
+            _ = try await file.update(pretty: false) { (manifest) throws(GaveUp) -> Bool in
+                manifest[Gitdir("/a.git")] = ManifestEntry()
+                throw GaveUp()
+            }
+            Issue.record("the change's failure was lost")
+        } catch {
+            guard case .change = error else { Issue.record("\(error)"); return }
+        }
+        #expect(try file.read().isEmpty, "a change that gave up is not written")
+    }
+
     @Test func lockExcludesASecondHolder() throws {
         let dir = TemporaryDirectory()
         let target = dir.file("manifest.js.gz")

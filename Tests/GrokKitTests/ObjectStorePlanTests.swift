@@ -18,6 +18,23 @@ import Testing
         #expect(ObjectStorePlan.manifestLinks(forkgroup: "fg", gitdirs: []).isEmpty)
     }
 
+    @Test func recordingLinksChangesOnlyEntriesThatSayOtherwise() throws {
+        let hash = String(repeating: "a", count: 40)
+        var manifest = try Manifest.decode(Array("""
+            {"/a.git": {"fingerprint": "\(hash)", "forkgroup": "fg", "reference": null},
+             "/b.git": {"fingerprint": "\(hash)", "forkgroup": "old", "reference": null},
+             "/c.git": {"fingerprint": "\(hash)", "forkgroup": "fg"}}
+            """.utf8))
+        let links = ObjectStorePlan.manifestLinks(forkgroup: "fg", gitdirs: ["/a.git", "/b.git", "/gone.git"])
+        #expect(ObjectStorePlan.record(links, in: &manifest))
+        #expect(manifest[Gitdir("/b.git")]?.forkgroup == "fg" && manifest[Gitdir("/b.git")]?.reference == "/a.git")
+        #expect(!manifest.contains(Gitdir("/gone.git")))
+        #expect(!ObjectStorePlan.record(links, in: &manifest), "recorded links are no change")
+        // An entry without a reference key gets one (null), as grokmirror 1.x replicas need.
+        #expect(ObjectStorePlan.record(ObjectStorePlan.manifestLinks(forkgroup: "fg", gitdirs: ["/c.git"]), in: &manifest))
+        #expect(manifest[Gitdir("/c.git")]?.object["reference"] == .null)
+    }
+
     @Test func baselinesAndIslandCores() {
         let siblings = [ObjectStorePlan.Sibling(virtref: "bbbbbbbbbbbb", gitdir: "/pub/torvalds/linux.git"),
                         ObjectStorePlan.Sibling(virtref: "aaaaaaaaaaaa", gitdir: "/pub/stable/linux.git"),

@@ -103,7 +103,7 @@ public struct FsckRun: Sendable {
         let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
             .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: { manifest.contains(Gitdir($0)) })
         borrowers = upkeep.borrowers
-        guard recordForkgroups(upkeep.links) else { return .failed }
+        guard await recordForkgroups(upkeep.links) else { return .failed }
         jobs += await analyzeObjectStores(&status, objstore: objstore, borrowers: borrowers, changed: upkeep.changed, today: today)
         if status != onDisk {
             guard save(&status, to: statusFile) else { return .failed }
@@ -131,19 +131,20 @@ public struct FsckRun: Sendable {
     /// and adds repositories new to the status with their first check day.
     /// Returns the manifest, or nil when it cannot be read or written.
     private func reconcileManifest<R: RandomNumberGenerator>(with status: inout FsckStatus, today: CheckDate, random: inout R) async -> Manifest? {
-        let file = ManifestFile(path: core.manifest)
         logger.info("Analyzing \(core.manifest)")
-        let lock: FileLock
-        do { lock = try FileLock.acquire(for: core.manifest) } catch {
-            logger.critical("\(error.description)")
+        do {
+            return try await ManifestFile(path: core.manifest).update(pretty: manifestPretty) { manifest in
+                await reconcile(&manifest, with: &status, today: today, random: &random)
+            }
+        } catch {
+            if case .read(let failure) = error { logger.critical("Cannot read the manifest: \(failure.description)") } else { logger.critical("\(error.description)") }
             return nil
         }
-        defer { lock.release() }
-        var manifest: Manifest
-        do { manifest = file.exists ? try file.read() : Manifest() } catch {
-            logger.critical("Cannot read the manifest: \(error.description)")
-            return nil
-        }
+    }
+
+    /// The manifest's side of `reconcileManifest`, under its lock; true
+    /// when entries were removed.
+    private func reconcile<R: RandomNumberGenerator>(_ manifest: inout Manifest, with status: inout FsckStatus, today: CheckDate, random: inout R) async -> Bool {
         let reader = FingerprintReader(git: git)
         var missing: Set<Gitdir> = []
         for gitdir in manifest.gitdirs {
@@ -159,24 +160,22 @@ public struct FsckRun: Sendable {
                 logger.info("    added: next check on \(next)")
             }
         }
-        guard !missing.isEmpty else { return manifest }
+        guard !missing.isEmpty else { return false }
         // A tree that vanished wholesale is an unmounted or broken disk, not
         // a mass deletion: keep the manifest and the status as they are.
         if let why = RemovalProtection.standard.refusal(removing: missing.count, of: manifest.count) {
             logger.critical("\(missing.count) of \(manifest.count) repositories in \(core.manifest) are missing under \(core.toplevel); not removing them, since \(why) (is the filesystem mounted?)")
-            return manifest
+            return false
         }
         for gitdir in missing.sorted() {
             logger.info("\(gitdir): gone from disk, removing from the manifest and status")
             if let fullpath = fullpath(of: gitdir) { status[fullpath] = nil }
         }
         manifest.remove(missing)
-        do { try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false) } catch {
-            logger.critical("\(error.description)")
-            return nil
-        }
-        return manifest
+        return true
     }
+
+    private var manifestPretty: Bool { (try? config.manifestSettings().pretty) ?? false }
 
     /// toplevel + gitdir, when the gitdir is a clean path.
     private func fullpath(of gitdir: Gitdir) -> String? {
@@ -290,24 +289,10 @@ public struct FsckRun: Sendable {
 
     /// Writes each sibling's forkgroup and reference into the manifest,
     /// re-read under its lock, when they differ from what it says.
-    private func recordForkgroups(_ links: [(gitdir: String, forkgroup: String, reference: String?)]) -> Bool {
+    private func recordForkgroups(_ links: [(gitdir: String, forkgroup: String, reference: String?)]) async -> Bool {
         guard !links.isEmpty else { return true }
-        let file = ManifestFile(path: core.manifest)
         do {
-            let lock = try FileLock.acquire(for: core.manifest)
-            defer { lock.release() }
-            var manifest = try file.read()
-            var changed = false
-            for link in links {
-                let gitdir = Gitdir(link.gitdir)
-                guard var entry = manifest[gitdir] else { continue }
-                if entry.forkgroup == link.forkgroup && entry.reference == link.reference && entry.object["reference"] != nil { continue }
-                entry.forkgroup = link.forkgroup
-                entry.reference = link.reference
-                manifest[gitdir] = entry
-                changed = true
-            }
-            if changed { try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false) }
+            _ = try await ManifestFile(path: core.manifest).update(pretty: manifestPretty) { ObjectStorePlan.record(links, in: &$0) }
         } catch {
             logger.critical("Cannot record forkgroups in \(core.manifest): \(error)")
             return false

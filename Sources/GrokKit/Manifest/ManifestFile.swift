@@ -25,6 +25,23 @@ public struct ManifestFile: Sendable {
         public var description: String { "cannot write manifest \(path): \(reason)" }
     }
 
+    /// The step of an `update` that failed; nothing was written.
+    public enum UpdateError<Failure: Error>: Error, CustomStringConvertible {
+        case lock(FileLock.Error)
+        case read(ReadError)
+        /// The change gave up.
+        case change(Failure)
+        case write(WriteError)
+        public var description: String {
+            switch self {
+            case .lock(let error): return error.description
+            case .read(let error): return error.description
+            case .change(let error): return "\(error)"
+            case .write(let error): return error.description
+            }
+        }
+    }
+
     public let path: String
 
     public init(path: String) { self.path = path }
@@ -82,6 +99,38 @@ public struct ManifestFile: Sendable {
         if let first = manifest.gitdirs.first, let entry = manifest[first], entry.object["nextcheck"] != nil {
             throw .notAManifest(path: source)
         }
+        return manifest
+    }
+
+    /// Every change to a manifest that others also write: under its lock,
+    /// read, change, write, so no concurrent change is lost.
+    ///
+    /// - Parameters:
+    ///   - pretty: write indented JSON.
+    ///   - lock: takes the lock, by default waiting for its holder (a caller
+    ///     may wait for the file to exist first); released on return.
+    ///   - read: reads the manifest under the lock, by default `read()` (a
+    ///     missing file is empty; see `readForRewrite()` for a torn one).
+    ///   - change: edits the manifest and says whether it changed anything;
+    ///     only then is it written.
+    ///   - written: runs after the write, still under the lock.
+    /// - Returns: the manifest as changed (as read, when `change` said no).
+    /// - Throws: the step that failed; nothing is written after it.
+    public func update<Failure: Error>(pretty: Bool,
+                                       lock: (ManifestFile) async throws(FileLock.Error) -> FileLock = { try FileLock.acquire(for: $0.path) },
+                                       read: (ManifestFile) throws(ReadError) -> Manifest = { try $0.read() },
+                                       _ change: (inout Manifest) async throws(Failure) -> Bool,
+                                       written: (Manifest) -> Void = { _ in }) async throws(UpdateError<Failure>) -> Manifest {
+        let held: FileLock
+        do { held = try await lock(self) } catch { throw .lock(error) }
+        defer { held.release() }
+        var manifest: Manifest
+        do { manifest = try read(self) } catch { throw .read(error) }
+        let changed: Bool
+        do { changed = try await change(&manifest) } catch { throw .change(error) }
+        guard changed else { return manifest }
+        do { try write(manifest, pretty: pretty) } catch { throw .write(error) }
+        written(manifest)
         return manifest
     }
 

@@ -40,58 +40,90 @@ public struct ManifestUpdater: Sendable {
     public func run() async -> ExitStatus {
         let started = ContinuousClock.now
         let manifestFile = ManifestFile(path: options.manifestPath)
-        async let inheritedOwner = RepoInfoReader.loadInheritedOwner(git: git)
+        // Read while the manifest is locked and walked (a Task: an async
+        // let cannot be awaited inside the update's closure).
+        let inheritedOwner = Task { await RepoInfoReader.loadInheritedOwner(git: git) }
+        defer { inheritedOwner.cancel() }
 
         let manifestDirectory = PathUtilities.dirname(manifestFile.path)
         if !FileSystem.isDirectory(manifestDirectory) { _ = FileSystem.makeDirectories(manifestDirectory) }
-        var lock: FileLock
-        do { lock = try await lockManifest(manifestFile) } catch {
-            logger.critical("\(error.description)")
-            return .failure
+        var outcome = Outcome()
+        var stamps: FingerprintStampCache? = nil
+        do {
+            _ = try await manifestFile.update(pretty: options.pretty, lock: lockManifest, read: readManifest) { (manifest) async throws(Failure) -> Bool in
+                if options.remove {
+                    remove(options.paths, from: &manifest)
+                } else {
+                    outcome = try await refresh(&manifest, path: manifestFile.path, owner: inheritedOwner, stamps: &stamps)
+                }
+                logger.debug("Writing new \(manifestFile.path)")
+                return true
+            } written: { _ in
+                logger.debug("Wrote \(manifestFile.path)")
+                stamps?.save()
+            }
+        } catch {
+            return exitStatus(after: error, path: manifestFile.path)
         }
-        defer { lock.release() }
-        var manifest: Manifest
-        switch readManifest(manifestFile) {
-        case .success(let read): manifest = read
-        case .failure(let status): return status
-        }
-        let useNow = options.useNow && !manifest.isEmpty
-
-        if options.remove {
-            remove(options.paths, from: &manifest)
-            return write(manifest, to: manifestFile) ? .success : .failure
-        }
-
-        let targets: Targets
-        do { targets = try select(in: &manifest) } catch {
-            logger.critical("\(error.message)")
-            logger.critical("Manifest \(manifestFile.path) left untouched.")
-            return .failure
-        }
-        let read: (updated: [(fullpath: String, gitdir: Gitdir)], invalid: Bool)
-        // Full walks remember stamped fingerprints; a hook run's repository
-        // has just changed, so it would gain nothing.
-        var stamps: FingerprintStampCache? = targets.foundByWalk == nil ? nil : FingerprintStampCache(manifestPath: manifestFile.path)
-        stamps?.load()
-        do { read = try await readAndFold(targets.repositories, into: &manifest, useNow: useNow, owner: await inheritedOwner, stamps: &stamps) } catch {
-            logger.critical("\(error.message)")
-            logger.critical("Manifest \(manifestFile.path) left untouched.")
-            return .failure
-        }
-        if let foundByWalk = targets.foundByWalk { pruneSymlinks(in: &manifest, keeping: foundByWalk) }
-        for (path, gitdir) in targets.symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
-
-        guard write(manifest, to: manifestFile) else { return .failure }
-        stamps?.save()
-        lock.release()
-        if options.fetchObjstore { await fetchIntoObjectStores(read.updated) }
+        if options.remove { return .success }
+        if options.fetchObjstore { await fetchIntoObjectStores(outcome.updated) }
         let seconds = (ContinuousClock.now - started).inSeconds
-        if targets.count > 1 {
-            logger.info("Updated \(targets.count) records in \(Int(seconds))s")
+        if outcome.targets.count > 1 {
+            logger.info("Updated \(outcome.targets.count) records in \(Int(seconds))s")
         } else {
             logger.info("Done in \(NumberFormat.twoDecimals(seconds))s")
         }
-        return targets.unreadable.isEmpty && !read.invalid ? .success : .failure
+        return outcome.targets.unreadable.isEmpty && !outcome.invalid ? .success : .failure
+    }
+
+    /// What an update (not a removal) did, for the steps after it and the
+    /// exit status.
+    private struct Outcome {
+        var targets = Targets()
+        /// The repositories whose fingerprint changed.
+        var updated: [(fullpath: String, gitdir: Gitdir)] = []
+        /// Some repository was one git would not open.
+        var invalid = false
+    }
+
+    /// Selects what to read (see `select`), reads it into `manifest`, then
+    /// records the symlinks. `stamps` is set up for a full walk.
+    private func refresh(_ manifest: inout Manifest, path: String, owner: Task<String?, Never>,
+                         stamps: inout FingerprintStampCache?) async throws(Failure) -> Outcome {
+        let useNow = options.useNow && !manifest.isEmpty
+        var outcome = Outcome()
+        outcome.targets = try select(in: &manifest)
+        // Full walks remember stamped fingerprints; a hook run's repository
+        // has just changed, so it would gain nothing.
+        stamps = outcome.targets.foundByWalk == nil ? nil : FingerprintStampCache(manifestPath: path)
+        stamps?.load()
+        let read = try await readAndFold(outcome.targets.repositories, into: &manifest, useNow: useNow, owner: await owner.value, stamps: &stamps)
+        (outcome.updated, outcome.invalid) = read
+        if let foundByWalk = outcome.targets.foundByWalk { pruneSymlinks(in: &manifest, keeping: foundByWalk) }
+        for (path, gitdir) in outcome.targets.symlinks { recordSymlink(path: path, gitdir: gitdir, in: &manifest) }
+        return outcome
+    }
+
+    /// Logs why the update failed and says how the run ends: a file that is
+    /// not a manifest is a usage error (exit 2), anything else a failure.
+    private func exitStatus(after error: ManifestFile.UpdateError<Failure>, path: String) -> ExitStatus {
+        switch error {
+        case .lock(let failure):
+            logger.critical("\(failure.description)")
+        case .read(let failure):
+            if case .notAManifest = failure {
+                logger.critical("\(failure.description); left untouched. Check -m/--manifest and [core] manifest.")
+                return .usage
+            }
+            logger.critical("\(failure.description)")
+        case .change(let failure):
+            logger.critical("\(failure.message)")
+            logger.critical("Manifest \(path) left untouched.")
+        case .write(let failure):
+            logger.critical("\(failure.description)")
+            logger.debug("Wrote \(path)")
+        }
+        return .failure
     }
 
     /// What one run reads and records: repositories, symlinks, and what
@@ -119,27 +151,20 @@ public struct ManifestUpdater: Sendable {
         return lock
     }
 
-    /// The manifest to update: a missing or unparseable one is regenerated,
-    /// a file that is not a manifest at all is never replaced (exit 2).
-    private func readManifest(_ file: ManifestFile) -> Result<Manifest, ExitStatus> {
+    /// The manifest to update: a missing or unparseable one is regenerated;
+    /// a file that is not a manifest at all, or cannot be read, is thrown
+    /// (never replaced).
+    private func readManifest(_ file: ManifestFile) throws(ManifestFile.ReadError) -> Manifest {
         if !file.exists { logger.info(" manifest: no local manifest, assuming initial run") }
         logger.debug("Reading \(file.path)")
         do {
             let manifest = try file.read()
             logger.debug("Manifest contains \(manifest.count) entries")
-            return .success(manifest)
-        } catch let error {
-            switch error {
-            case .undecodable:
-                logger.critical("Unable to parse \(file.path), will regenerate (\(error.description))")
-                return .success(Manifest())
-            case .notAManifest:
-                logger.critical("\(error.description); left untouched. Check -m/--manifest and [core] manifest.")
-                return .failure(.usage)
-            case .unreadable:
-                logger.critical("\(error.description)")
-                return .failure(.failure)
-            }
+            return manifest
+        } catch {
+            guard case .undecodable = error else { throw error }
+            logger.critical("Unable to parse \(file.path), will regenerate (\(error.description))")
+            return Manifest()
         }
     }
 
@@ -427,19 +452,6 @@ public struct ManifestUpdater: Sendable {
             if !found { logger.info(" manifest: \(gitdir) not in manifest") }
         }
     }
-
-    private func write(_ manifest: Manifest, to file: ManifestFile) -> Bool {
-        logger.debug("Writing new \(file.path)")
-        defer { logger.debug("Wrote \(file.path)") }
-        do {
-            try file.write(manifest, pretty: options.pretty)
-            return true
-        } catch {
-            logger.critical("\(error.description)")
-            return false
-        }
-    }
-
 }
 
 extension ManifestUpdater.Candidate {

@@ -29,6 +29,23 @@ public enum ObjectStorePlan {
         return gitdirs.map { ($0, forkgroup, $0 == first ? nil : first) }
     }
 
+    /// Writes `links` into the entries they name that say otherwise (or
+    /// lack a `reference` key); true when any entry changed. Gitdirs not in
+    /// the manifest are skipped.
+    public static func record(_ links: [(gitdir: String, forkgroup: String, reference: String?)], in manifest: inout Manifest) -> Bool {
+        var changed = false
+        for link in links {
+            let gitdir = Gitdir(link.gitdir)
+            guard var entry = manifest[gitdir] else { continue }
+            if entry.forkgroup == link.forkgroup && entry.reference == link.reference && entry.object["reference"] != nil { continue }
+            entry.forkgroup = link.forkgroup
+            entry.reference = link.reference
+            manifest[gitdir] = entry
+            changed = true
+        }
+        return changed
+    }
+
     /// `core.alternateRefsPrefixes` for every sibling: the heads of the
     /// siblings matching a baseline glob, sorted and space-separated, so
     /// forks negotiate against the baseline's history only. nil when no

@@ -299,19 +299,20 @@ public struct PullRun: Sendable {
     func checkpoint(_ done: [(Gitdir, ManifestEntry)], purged: [Gitdir]) async -> Bool {
         guard !done.isEmpty || !purged.isEmpty else { return true }
         let file = manifestFile
+        let pretty = (try? config.manifestSettings().pretty) ?? false
         do {
-            let lock = try FileLock.acquire(for: file.path)
-            defer { lock.release() }
-            var manifest = try file.readForRewrite()
-            for (gitdir, entry) in done {
-                manifest[gitdir] = entry
-                // A repository the origin replaced by a symlink is no longer one of ours.
-                manifest.remove(Set(entry.symlinks))
+            _ = try await file.update(pretty: pretty, read: { (file) throws(ManifestFile.ReadError) in try file.readForRewrite() }) { manifest in
+                for (gitdir, entry) in done {
+                    manifest[gitdir] = entry
+                    // A repository the origin replaced by a symlink is no longer one of ours.
+                    manifest.remove(Set(entry.symlinks))
+                }
+                manifest.remove(Set(purged))
+                return true
+            } written: { manifest in
+                logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
+                writeProjectsList(manifest)
             }
-            manifest.remove(Set(purged))
-            try file.write(manifest, pretty: (try? config.manifestSettings().pretty) ?? false)
-            logger.info(" manifest: wrote \(file.path) (\(manifest.count) entries)")
-            writeProjectsList(manifest)
             return true
         } catch {
             logger.critical("\(error)")
