@@ -20,6 +20,42 @@ import TestSupport
         return FsckDecision.decide(facts, mode: mode)
     }
 
+    @Test func settingsAndFlagsBecomeModesAndOptions() throws {
+        let config = try GrokConfig(text: """
+            [core]
+            toplevel = /srv/grok-test
+            objstore = /srv/grok-test/objstore
+            objstore_uses_plumbing = yes
+            private = /private/*
+            [fsck]
+            statusfile = /srv/grok-test/fsck.status.js
+            repack = no
+            precious = always
+            commitgraph = no
+            extra_repack_flags = --window=10
+            extra_repack_flags_full = --window=250 --depth=50
+            baselines = /pub/torvalds/*
+            islandcores = /pub/*/linux.git
+            obstrepo_merge_strategy = blobs
+            """, path: "/etc/grokmirror/test.conf")
+        let settings = try FsckSettings(config: config)
+        var options = FsckRun.Options()
+        options.force = true
+        options.repackAllFull = true
+        let mode = FsckDecision.Mode(settings: settings, options: options)
+        #expect(!mode.repackEnabled && mode.precious == .always && mode.force && mode.repackAllFull && !mode.repackAllQuick && !mode.repackOnly)
+        #expect(!mode.prune, "git cannot prune a precious repository")
+        let recipe = RepackRecipe.Options(settings: settings)
+        #expect(recipe.precious == .always && !recipe.commitGraph)
+        #expect(recipe.extraFlags == ["--window=10"] && recipe.extraFullFlags == ["--window=250", "--depth=50"])
+        let migration = ObjectStoreMigration.Settings(objstore: "/srv/grok-test/objstore", core: config.core, fsck: settings)
+        #expect(migration.toplevel == "/srv/grok-test" && migration.baselines.map(\.pattern) == ["/pub/torvalds/*"])
+        #expect(migration.privateRepos.map(\.pattern) == ["/private/*"])
+        let upkeep = ObjectStoreUpkeep.Settings(objstore: "/srv/grok-test/objstore", core: config.core, fsck: settings)
+        #expect(upkeep.plumbing && upkeep.mergeStrategy == .blobs && upkeep.islandCores.map(\.pattern) == ["/pub/*/linux.git"])
+        #expect(upkeep.baselines.map(\.pattern) == ["/pub/torvalds/*"])
+    }
+
     @Test func unchangedRepoIsCheckedOnlyWhenDueOrForced() {
         var facts = FsckDecision.Facts(counts: counts(loose: 5000, packs: 30))
         #expect(decide(facts).work == .nothing)

@@ -28,6 +28,18 @@ public enum FsckDecision {
         public var repackAllQuick = false
         public var repackAllFull = false
         public init() {}
+
+        /// `[fsck]` and the command line's flags. No pruning with `precious
+        /// = always`: git cannot prune a precious repository.
+        init(settings: FsckSettings, options: FsckRun.Options) {
+            repackEnabled = settings.repack
+            prune = settings.prune && settings.precious != .always
+            precious = settings.precious
+            force = options.force
+            repackOnly = options.repackOnly
+            repackAllQuick = options.repackAllQuick
+            repackAllFull = options.repackAllFull
+        }
     }
 
     public enum Work: Sendable, Equatable {

@@ -27,6 +27,8 @@ public struct FsckRun: Sendable {
     public let logger: Logger
     public let git: GitRunner
     private let core: GrokConfig.Core
+    private let mode: FsckDecision.Mode
+    private let recipeOptions: RepackRecipe.Options
 
     public init(config: GrokConfig, settings: FsckSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
         self.config = config
@@ -37,6 +39,8 @@ public struct FsckRun: Sendable {
         self.logger = logger
         self.git = git
         core = config.core
+        mode = FsckDecision.Mode(settings: settings, options: options)
+        recipeOptions = RepackRecipe.Options(settings: settings)
     }
 
     /// One repository's queued work.
@@ -96,11 +100,11 @@ public struct FsckRun: Sendable {
 
         let objstore = PathUtilities.realpath(core.objstore)
         var borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore)
-        var migration = await ObjectStoreMigration.scan(migrationSettings(objstore: objstore), git: git, logger: logger)
+        var migration = await ObjectStoreMigration.scan(ObjectStoreMigration.Settings(objstore: objstore, core: core, fsck: settings), git: git, logger: logger)
         var jobs = await analyze(&status, manifest: manifest, objstore: objstore, borrowers: borrowers, migration: &migration, today: today, random: &random)
         if migration.changed { borrowers = BorrowerMap.scan(toplevel: core.toplevel, objstore: objstore) }
         if Task.isCancelled { return status == onDisk || save(&status, to: statusFile) ? .success : .failed }
-        let upkeep = await ObjectStoreUpkeep(settings: upkeepSettings(objstore: objstore), git: git, logger: logger)
+        let upkeep = await ObjectStoreUpkeep(settings: ObjectStoreUpkeep.Settings(objstore: objstore, core: core, fsck: settings), git: git, logger: logger)
             .run(borrowers: borrowers, storeRoots: migration.storeRoots, listed: { manifest.contains(Gitdir($0)) })
         borrowers = upkeep.borrowers
         guard await recordForkgroups(upkeep.links) else { return .failed }
@@ -184,18 +188,6 @@ public struct FsckRun: Sendable {
 
     // MARK: Analyze
 
-    private var decisionMode: FsckDecision.Mode {
-        var mode = FsckDecision.Mode()
-        mode.repackEnabled = settings.repack
-        mode.prune = settings.prune && settings.precious != .always
-        mode.precious = settings.precious
-        mode.force = options.force
-        mode.repackOnly = options.repackOnly
-        mode.repackAllQuick = options.repackAllQuick
-        mode.repackAllFull = options.repackAllFull
-        return mode
-    }
-
     private func analyze<R: RandomNumberGenerator>(_ status: inout FsckStatus, manifest: Manifest, objstore: String, borrowers: BorrowerMap,
                                                    migration: inout ObjectStoreMigration, today: CheckDate, random: inout R) async -> [Job] {
         let maintainer = maintainer()
@@ -239,7 +231,7 @@ public struct FsckRun: Sendable {
             facts.fullRepackRequested = FileSystem.exists(fullpath + "/" + MarkerFile.repack)
             facts.precious = BareRepository.isPrecious(fullpath)
             facts.safeToPrune = safeToPrune(kind, fullpath: realpath, borrowers: borrowers)
-            let outcome = FsckDecision.decide(facts, mode: decisionMode)
+            let outcome = FsckDecision.decide(facts, mode: mode)
             if outcome.reschedule {
                 record.nextCheck = FsckSchedule.nextCheck(today: today, frequency: settings.frequency, force: options.force, using: &random)
                 status[fullpath] = record
@@ -264,27 +256,11 @@ public struct FsckRun: Sendable {
         guard let lock = await lockRepository(path) else { return }
         defer { lock.release() }
         let kind = RepoKind.of(path, objstore: objstore, borrowed: Alternates.borrowedRepository(of: path), borrowers: borrowers)
-        let recipe = RepackRecipe(kind: kind, level: .quick, safeToPrune: decisionMode.prune && safeToPrune(kind, fullpath: path, borrowers: borrowers),
+        let recipe = RepackRecipe(kind: kind, level: .quick, safeToPrune: mode.prune && safeToPrune(kind, fullpath: path, borrowers: borrowers),
                                   wasPrecious: BareRepository.isPrecious(path), options: recipeOptions)
         if !(await maintainer.repack(path, recipe: recipe, lendsObjects: kind.lendsObjects)) {
             logger.warning("Repacking \(path) was unsuccessful")
         }
-    }
-
-    private func migrationSettings(objstore: String) -> ObjectStoreMigration.Settings {
-        var migration = ObjectStoreMigration.Settings(objstore: objstore, toplevel: core.toplevel)
-        migration.baselines = settings.baselines
-        migration.privateRepos = core.privateRepos
-        return migration
-    }
-
-    private func upkeepSettings(objstore: String) -> ObjectStoreUpkeep.Settings {
-        var upkeep = ObjectStoreUpkeep.Settings(objstore: objstore, toplevel: core.toplevel)
-        upkeep.baselines = settings.baselines
-        upkeep.islandCores = settings.islandCores
-        upkeep.mergeStrategy = settings.mergeStrategy
-        upkeep.plumbing = core.objstoreUsesPlumbing
-        return upkeep
     }
 
     /// Writes each sibling's forkgroup and reference into the manifest,
@@ -322,7 +298,7 @@ public struct FsckRun: Sendable {
             facts.checkDue = status[fullpath]?.nextCheck.map { $0 <= today } ?? true
             facts.precious = BareRepository.isPrecious(fullpath)
             facts.safeToPrune = safeToPrune(.objectStore, fullpath: fullpath, borrowers: borrowers)
-            let outcome = FsckDecision.decide(facts, mode: decisionMode)
+            let outcome = FsckDecision.decide(facts, mode: mode)
             let label = PathUtilities.basename(fullpath)
             if let job = queue(outcome.work, fullpath: fullpath, label: label, kind: .objectStore, facts: facts) { jobs.append(job) }
         }
@@ -336,21 +312,12 @@ public struct FsckRun: Sendable {
         case .repack(let level): logger.info("   queued: \(label) (\(level == .full ? "full repack" : "repack"))")
         case .fsck: logger.info("   queued: \(label) (fsck)")
         }
-        return Job(fullpath: fullpath, work: work, kind: kind, safeToPrune: facts.safeToPrune && decisionMode.prune, wasPrecious: facts.precious)
+        return Job(fullpath: fullpath, work: work, kind: kind, safeToPrune: facts.safeToPrune && mode.prune, wasPrecious: facts.precious)
     }
 
     private func safeToPrune(_ kind: RepoKind, fullpath: String, borrowers: BorrowerMap) -> Bool {
         let remotes = kind == .objectStore ? GitConfigFile.read(gitDir: fullpath)?.remoteURLs.map(PathUtilities.realpath) ?? [] : []
         return RepoKind.isSafeToPrune(kind, fullpath: fullpath, remoteURLs: remotes, borrowers: borrowers)
-    }
-
-    private var recipeOptions: RepackRecipe.Options {
-        var options = RepackRecipe.Options()
-        options.precious = settings.precious
-        options.commitGraph = settings.commitGraph
-        options.extraFlags = settings.extraRepackFlags
-        options.extraFullFlags = settings.extraRepackFlagsFull
-        return options
     }
 
     private func maintainer() -> RepoMaintainer {

@@ -21,6 +21,14 @@ public struct RepackRecipe: Sendable, Equatable {
         public var extraFlags: [String] = []
         public var extraFullFlags: [String] = []
         public init() {}
+
+        /// `[fsck]`'s precious, commitgraph and extra repack flags.
+        init(settings: FsckSettings) {
+            precious = settings.precious
+            commitGraph = settings.commitGraph
+            extraFlags = settings.extraRepackFlags
+            extraFullFlags = settings.extraRepackFlagsFull
+        }
     }
 
     /// `safeToPrune` already folds in `[fsck] prune` (and is false with
