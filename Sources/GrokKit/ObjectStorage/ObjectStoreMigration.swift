@@ -30,14 +30,6 @@ public struct ObjectStoreMigration: Sendable {
             self.objstore = objstore
             self.toplevel = PathUtilities.realpath(toplevel)
         }
-
-        /// grok-fsck's: `[fsck] baselines` and `[core] private`;
-        /// `objstore` is `[core] objstore` as a realpath.
-        init(objstore: String, core: GrokConfig.Core, fsck: FsckSettings) {
-            self.init(objstore: objstore, toplevel: core.toplevel)
-            baselines = fsck.baselines
-            privateRepos = core.privateRepos
-        }
     }
 
     let settings: Settings

@@ -26,17 +26,6 @@ public struct ObjectStoreUpkeep: Sendable {
             self.objstore = objstore
             self.toplevel = PathUtilities.realpath(toplevel)
         }
-
-        /// grok-fsck's: `[fsck] baselines`, `islandcores` and
-        /// `obstrepo_merge_strategy`, `[core] objstore_uses_plumbing`;
-        /// `objstore` is `[core] objstore` as a realpath.
-        init(objstore: String, core: GrokConfig.Core, fsck: FsckSettings) {
-            self.init(objstore: objstore, toplevel: core.toplevel)
-            baselines = fsck.baselines
-            islandCores = fsck.islandCores
-            mergeStrategy = fsck.mergeStrategy
-            plumbing = core.objstoreUsesPlumbing
-        }
     }
 
     public struct Report: Sendable {

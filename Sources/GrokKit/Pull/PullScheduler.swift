@@ -26,7 +26,7 @@ struct PullScheduler {
         let (mail, mailbox) = AsyncStream<PullSession.Mail>.makeStream()
         let signals = SignalWatcher([SIGINT, SIGTERM, SIGHUP]) { mailbox.yield(.event(.signal($0))) }
         defer { signals.stop() }
-        let interval = notifier.watchdogInterval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        let interval = notifier.watchdogInterval.map(\.inSeconds)
         let engine = PullEngine(settings: PullEngine.Settings(pull), continuous: continuous, noMtimeCheck: pull.options.noMtimeCheck,
                                 watchdogInterval: interval)
         var session = PullSession(pull: pull, engine: engine, logFile: logFile, notifier: notifier, mailbox: mailbox)
