@@ -41,7 +41,8 @@ import GrokKit
     }
 
     /// SIGTERM while 200,000 new entries are planned ends grok-pull within
-    /// 5 s, exit 0, with no temp file, no torn manifest and the manifest not
+    /// seconds (about 2 on a quiet 2-core machine; the bound is 10 s for a
+    /// loaded one), exit 0, with no temp file, no torn manifest and the manifest not
     /// recorded as done: 1 s after the fetch starts (the manifest is being
     /// culled) and 3 s after the plan is logged (its jobs are being queued,
     /// which was quadratic: minutes deaf to the signal).
@@ -54,7 +55,7 @@ import GrokKit
             InterruptTests.contents(f.dir.file("pull.log")).contains(marker)
         }
         #expect(stopped.outcome.status == 0, "\(stopped.outcome.stderr.suffix(2000))")
-        #expect(stopped.seconds < 5, "took \(stopped.seconds) s")
+        #expect(stopped.seconds < 10, "took \(stopped.seconds) s")
         #expect(!FileSystem.exists(RemoteManifestStatus.path(forLocalManifest: f.mirror + "/manifest.js.gz")))
         if FileSystem.exists(f.mirror + "/manifest.js.gz") { _ = try loadManifest(f.mirror + "/manifest.js.gz") }
         #expect(try shell("find '\(f.mirror)' -name '*.tmp.*'").isEmpty)
