@@ -40,7 +40,7 @@ import Testing
         let json = "{\"/pub/x\\ud800.git\": \(entry("1")), \"/pub/x\\udbff.git\": \(entry("2")), \"/pub/ok\\u00e9.git\": \(entry("3"))}"
         let manifest = try Manifest.decode(Array(json.utf8))
         #expect(manifest.gitdirs == [Gitdir("/pub/ok\u{E9}.git")])
-        #expect(manifest.undecodableKeys == ["/pub/x\\ud800.git", "/pub/x\\udbff.git"])
+        #expect(manifest.undecodable.map(\.spelling) == ["/pub/x\\ud800.git", "/pub/x\\udbff.git"])
         let culled = try PullPlan.cull(manifest, include: [Glob("*")], exclude: [], reserved: [])
         #expect(culled.entries.map(\.gitdir) == [Gitdir("/pub/ok\u{E9}.git")])
         #expect(culled.rejected.count == 2)
@@ -48,7 +48,7 @@ import Testing
         #expect(culled.rejected.first?.description.contains("\"/pub/x\\ud800.git\"") == true, "\(culled.rejected)")
         // A surrogate pair is one valid scalar, not a rejection.
         let pair = try Manifest.decode(Array("{\"/pub/\\ud83d\\ude00.git\": \(entry("4"))}".utf8))
-        #expect(pair.gitdirs == [Gitdir("/pub/\u{1F600}.git")] && pair.undecodableKeys.isEmpty)
+        #expect(pair.gitdirs == [Gitdir("/pub/\u{1F600}.git")] && pair.undecodable.isEmpty)
     }
 
     @Test func queuesLocksAndInboxesKeepThemApart() {

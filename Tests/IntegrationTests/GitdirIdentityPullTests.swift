@@ -55,18 +55,23 @@ import GrokKit
         try f.expectMirrorEqualsOrigin()
 
         // grok-fsck keeps one status record per spelling.
-        f.dir.write("fsck.conf", """
-            [core]
-            toplevel = \(f.mirror)
-            log = \(f.dir.path)/fsck.log
-            [fsck]
-            statusfile = \(f.dir.path)/fsck.status.js
-            """)
-        let fsck = try runProcess(Tools.ours("grok-fsck"), ["-c", f.dir.file("fsck.conf"), "-f"])
+        let fsck = try f.runFsck(["-f"])
         #expect(fsck.status == 0, "\(fsck.stderr)")
         let status = try FsckStatus.decode(FileSystem.read(f.dir.file("fsck.status.js")) ?? [])
         for gitdir in [nfc, nfd] { #expect(status[f.mirror + gitdir]?.lastCheck != "never", "\(gitdir) checked") }
         #expect(status.paths.filter { !$0.contains("/objstore/") }.count == 4, "\(status.paths)")
+    }
+
+    /// Every run refuses the entries, saying `messages`, and exits 1, until
+    /// the origin fixes its manifest.
+    func expectRefusedEveryRun(_ f: PullFixture, _ messages: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for attempt in 1...2 {
+            let run = try f.runPull()
+            #expect(run.status == 1, "run \(attempt): a refused entry is a failed run: \(run.stderr)", sourceLocation: sourceLocation)
+            for message in messages {
+                #expect(run.stderr.contains(message), "run \(attempt): \(message): \(run.stderr)", sourceLocation: sourceLocation)
+            }
+        }
     }
 
     @Test func keysThatAreNotUTF8AreRefusedByName() throws {
@@ -78,16 +83,34 @@ import GrokKit
         let hostile = "{\"/pub/x\\ud800.git\": \(entry), \"/pub/x\\udbff.git\": \(entry), " + json.dropFirst()
         FileSystem.write(Gzip.compress(Array(hostile.utf8)), to: f.origin + "/manifest.js.gz")
         try f.touchOriginManifest()
-        // Every run says so, until the origin fixes its manifest.
-        for attempt in 1...2 {
-            let run = try f.runPull()
-            #expect(run.status == 1, "run \(attempt): a refused entry is a failed run: \(run.stderr)")
-            for name in ["\"/pub/x\\ud800.git\"", "\"/pub/x\\udbff.git\""] {
-                #expect(run.stderr.contains("remote manifest entry \(name): not valid UTF-8"), "run \(attempt): \(name) named: \(run.stderr)")
-            }
-        }
+        try expectRefusedEveryRun(f, [#"remote manifest entry "/pub/x\ud800.git": not valid UTF-8"#,
+                                      #"remote manifest entry "/pub/x\udbff.git": not valid UTF-8"#])
         #expect(try shell("find '\(f.mirror)' -name '*\u{FFFD}*'").isEmpty, "nothing created under a repaired name")
         let snapshot = try f.mirrorSnapshot()
         #expect(snapshot == before, "the mirror is untouched: \(snapshot) vs \(before)")
+    }
+
+    /// grokmirror 2.0.12 publishes a symlink `l\xff.git` as
+    /// `"/pub/l\udcff.git"`: mirroring it would create `l\u{FFFD}.git`, a
+    /// name that never existed.
+    @Test func valuesThatAreNotUTF8AreRefusedByName() throws {
+        let f = try PullFixture(repos: 2)
+        #expect(try f.runPull().status == 0)
+        try makeRepository(at: f.origin + "/pub/new.git")
+        try makeRepository(at: f.origin + "/pub/other.git")
+        try f.regenerateOriginManifest()
+        let before = try f.mirrorSnapshot()
+        var json = String(decoding: try Gzip.decompress(FileSystem.read(f.origin + "/manifest.js.gz")!), as: UTF8.self)
+        let new = try #require(json.range(of: "\"/pub/new.git\": {"))
+        json.insert(contentsOf: #""symlinks": ["/pub/l\udcff.git"], "#, at: new.upperBound)
+        let other = try #require(json.range(of: "\"/pub/other.git\": {"))
+        let reference = try #require(json.range(of: #""reference": null"#, range: other.upperBound..<json.endIndex))
+        json.replaceSubrange(reference, with: #""reference": "/pub/b\udcff.git""#)
+        FileSystem.write(Gzip.compress(Array(json.utf8)), to: f.origin + "/manifest.js.gz")
+        try f.touchOriginManifest()
+        try expectRefusedEveryRun(f, [#"remote manifest entry "/pub/new.git": a value is not valid UTF-8 after JSON decoding"#,
+                                      #"remote manifest entry "/pub/other.git": a value is not valid UTF-8 after JSON decoding"#])
+        #expect(try shell("find '\(f.mirror)' -name '*\u{FFFD}*' -o -name 'new.git' -o -name 'other.git'").isEmpty, "nothing created")
+        #expect(try f.mirrorSnapshot() == before, "the mirror is untouched")
     }
 }

@@ -61,6 +61,18 @@ final class PullFixture {
         try runProcess(pull, ["-c", config, "-v"] + extra, timeout: 300, environment: environment)
     }
 
+    /// grok-fsck over the mirror (its manifest, a statusfile beside the config).
+    func runFsck(_ extra: [String] = []) throws -> ProcessOutcome {
+        dir.write("fsck.conf", """
+            [core]
+            toplevel = \(mirror)
+            log = \(dir.path)/fsck.log
+            [fsck]
+            statusfile = \(dir.path)/fsck.status.js
+            """)
+        return try runProcess(Tools.ours("grok-fsck"), ["-c", dir.file("fsck.conf")] + extra)
+    }
+
     var originRepos: [String] {
         RepositoryWalker().findAll(under: origin).filter { !FileSystem.isSymlink($0) }.map { String($0.dropFirst(origin.count)) }
     }

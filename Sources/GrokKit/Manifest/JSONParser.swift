@@ -16,6 +16,9 @@ public struct JSONParser {
     /// where its opening quote was.
     private var lastStringWasLossy = false
     private var lastStringStart = 0
+    /// Whether a string skipped since this was last cleared held a lone
+    /// surrogate escape.
+    private var skippedLoneSurrogate = false
     private static let maximumDepth = 512
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -41,13 +44,18 @@ public struct JSONParser {
     /// `JSONWriter.compact` would write (ASCII only, `", "`/`": "` separators,
     /// no other whitespace), so they can be copied back verbatim.
     public struct ScannedMember: Sendable {
+        /// The key decoded; U+FFFD stands for a lone surrogate.
         public let key: String
+        /// The key's bytes between its quotes, as written.
+        public let keySpelling: Range<Int>
         public let range: Range<Int>
         public let isCanonical: Bool
-        /// The key as written, when it held a lone surrogate escape
-        /// (`\udc80`): such a key is no valid UTF-8 string, and `key` has
-        /// U+FFFD in its place, so it cannot name anything exactly.
-        public let lossyKeySpelling: String?
+        /// Whether the key holds a lone surrogate escape (`\udc80`): such a
+        /// key is no valid UTF-8 string, so `key` cannot name anything exactly.
+        public let keyIsLossy: Bool
+        /// Whether a string of the value (or a key inside it) holds one:
+        /// building the value would replace it, so it must not be built.
+        public let valueIsLossy: Bool
     }
 
     /// Validates a JSON document that must be an object, returning its
@@ -71,10 +79,13 @@ public struct JSONParser {
         var members: [ScannedMember] = []
         try parseMembers { parser, key throws(Error) in
             let start = parser.position
-            let spelling = parser.lastStringWasLossy ? parser.spelling(of: parser.lastStringStart..<start) : nil
+            let keyIsLossy = parser.lastStringWasLossy
+            let spelling = parser.spelling(of: parser.lastStringStart..<start)
             var canonical = true
+            parser.skippedLoneSurrogate = false
             try parser.skipValue(canonical: &canonical)
-            members.append(ScannedMember(key: key, range: start..<parser.position, isCanonical: canonical, lossyKeySpelling: spelling))
+            members.append(ScannedMember(key: key, keySpelling: spelling, range: start..<parser.position, isCanonical: canonical,
+                                         keyIsLossy: keyIsLossy, valueIsLossy: parser.skippedLoneSurrogate))
         }
         skipWhitespace()
         if position != bytes.count { throw error("trailing data") }
@@ -166,7 +177,9 @@ public struct JSONParser {
 
     /// Skips a string. Non-ASCII text or escapes Python would write
     /// differently (`\/`, upper-case hex) are valid but not canonical; such
-    /// entries get fully parsed, which also validates their UTF-8.
+    /// entries get fully parsed, which also validates their UTF-8. A lone
+    /// surrogate escape sets `skippedLoneSurrogate`; only strings with a
+    /// `\u` escape pay for that check.
     private mutating func skipString(canonical: inout Bool) throws(Error) {
         position += 1
         while position < bytes.count {
@@ -178,19 +191,12 @@ public struct JSONParser {
             case 0x80...: canonical = false
             case UInt8(ascii: "\\"):
                 guard position < bytes.count else { throw error("unterminated string") }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    break
-                case UInt8(ascii: "/"): canonical = false
-                case UInt8(ascii: "u"):
-                    let start = position
-                    _ = try parseHex4()
-                    if bytes[start..<position].contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }) { canonical = false }
-                default: throw error("invalid escape")
-                }
+                let start = position
+                let code = try parseEscape()
+                if bytes[start] == UInt8(ascii: "/") { canonical = false }
+                guard bytes[start] == UInt8(ascii: "u") else { break }
+                if bytes[start..<position].contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") }) { canonical = false }
+                if Self.isSurrogate(code) { skippedLoneSurrogate = true }
             default: break
             }
         }
@@ -281,10 +287,10 @@ public struct JSONParser {
 
     /// A key's spelling between its quotes: `range` runs from the opening
     /// quote to the value, over the closing quote, `:` and whitespace.
-    private func spelling(of range: Range<Int>) -> String {
+    private func spelling(of range: Range<Int>) -> Range<Int> {
         var end = range.upperBound
         while end > range.lowerBound, bytes[end - 1] != UInt8(ascii: "\"") { end -= 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(end - 1)]), as: UTF8.self)
+        return (range.lowerBound + 1)..<(end - 1)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -322,37 +328,11 @@ public struct JSONParser {
             try flush(&raw, into: &scalars)
             position += 1
             guard position < bytes.count else { break }
-            let escape = bytes[position]
-            position += 1
-            switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"):
-                var code = try parseHex4()
-                if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count,
-                   bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
-                    let save = position
-                    position += 2
-                    let low = try parseHex4()
-                    if (0xDC00..<0xE000).contains(low) {
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        position = save
-                    }
-                }
-                // Lone surrogates cannot live in a Swift string; Python would
-                // keep them, we replace them and say so.
-                if let scalar = Unicode.Scalar(code) { scalars.append(scalar) } else {
-                    scalars.append("\u{FFFD}")
-                    lastStringWasLossy = true
-                }
-            default: throw error("invalid escape")
+            // Lone surrogates cannot live in a Swift string; Python would
+            // keep them, we replace them and say so.
+            if let scalar = Unicode.Scalar(try parseEscape()) { scalars.append(scalar) } else {
+                scalars.append("\u{FFFD}")
+                lastStringWasLossy = true
             }
         }
         throw error("unterminated string")
@@ -364,6 +344,36 @@ public struct JSONParser {
         scalars.append(contentsOf: string.unicodeScalars)
         raw.removeAll(keepingCapacity: true)
     }
+
+    /// Decodes the escape after a backslash to its code point. A high
+    /// surrogate followed by a `\u` low one is one code point, as in
+    /// Python; any other surrogate is returned as it is (see `isSurrogate`).
+    private mutating func parseEscape() throws(Error) -> UInt32 {
+        let escape = bytes[position]
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return UInt32(escape)
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        case UInt8(ascii: "u"): break
+        default: throw error("invalid escape")
+        }
+        let code = try parseHex4()
+        guard (0xD800..<0xDC00).contains(code), position + 1 < bytes.count,
+              bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else { return code }
+        let save = position
+        position += 2
+        let low = try parseHex4()
+        guard (0xDC00..<0xE000).contains(low) else { position = save; return code }
+        return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+    }
+
+    /// A code point no valid UTF-8 string holds: what Python decodes a lone
+    /// surrogate escape to (its surrogateescape names bytes that are not UTF-8).
+    static func isSurrogate(_ code: UInt32) -> Bool { (0xD800..<0xE000).contains(code) }
 
     private mutating func parseHex4() throws(Error) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }

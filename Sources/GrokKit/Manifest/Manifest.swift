@@ -37,12 +37,10 @@ public struct Manifest: Sendable {
 
     public private(set) var gitdirs: [Gitdir] = []
     private var entries: [Gitdir: Stored] = [:]
-    /// Keys of the file that were left out because they are no valid UTF-8
-    /// string (a lone surrogate escape such as `\udc80`, which Python
-    /// writes for a file name that is not UTF-8), as spelled in the JSON
-    /// between the quotes.
-    /// No path can be derived from them exactly, so no tool acts on them.
-    public private(set) var undecodableKeys: [String] = []
+    /// The members of the file that were left out because their key or a
+    /// value holds a lone surrogate escape, in file order (see
+    /// `UndecodableEntry`). No tool acts on them.
+    public private(set) var undecodable: [UndecodableEntry] = []
 
     public init() {}
 
@@ -80,8 +78,9 @@ public struct Manifest: Sendable {
         manifest.gitdirs.reserveCapacity(members.count)
         manifest.entries.reserveCapacity(members.count)
         for member in members {
-            if let spelling = member.lossyKeySpelling {
-                manifest.undecodableKeys.append(spelling)
+            if member.keyIsLossy || member.valueIsLossy {
+                let gitdir = member.keyIsLossy ? nil : Gitdir(member.key)
+                manifest.undecodable.append(UndecodableEntry(spelling: bytes[member.keySpelling], gitdir: gitdir))
                 continue
             }
             guard bytes[member.range.lowerBound] == UInt8(ascii: "{") else { throw .badEntry(member.key) }

@@ -103,13 +103,20 @@ public enum PullPlan {
     }
 
     /// Keeps the entries matching include and not exclude that are valid
-    /// and have a fingerprint. Throws when the calling task is cancelled
+    /// and have a fingerprint. Entries with a lone surrogate escape
+    /// (`UndecodableEntry`) are rejected by name: with an undecodable key
+    /// always (no glob can match it exactly), otherwise when the globs pick
+    /// them. Throws when the calling task is cancelled
     /// (checked every 1024 entries: a manifest of a million entries takes
     /// seconds to cull, and a stop request must not wait for that).
     public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [ReservedPath]) throws(CancellationError) -> Culled {
         var culled = Culled()
-        for spelling in remote.undecodableKeys {
-            culled.rejected.append(RemoteEntryValidator.Rejection(undecodableKey: spelling))
+        for kept in remote.undecodable {
+            if let gitdir = kept.gitdir {
+                guard include.anyMatches(gitdir), !exclude.anyMatches(gitdir) else { continue }
+                if gitdir.isClean { culled.protected.insert(gitdir) }
+            }
+            culled.rejected.append(RemoteEntryValidator.Rejection(undecodable: kept))
         }
         for (index, gitdir) in remote.gitdirs.enumerated() {
             if index % 1024 == 0 && Task.isCancelled { throw CancellationError() }

@@ -15,11 +15,14 @@ public enum RemoteEntryValidator {
             name = gitdir.path.debugDescription
         }
 
-        /// A key holding a lone surrogate escape (`Manifest.undecodableKeys`).
-        public init(undecodableKey spelling: String) {
-            gitdir = Gitdir(spelling)
-            reason = "not valid UTF-8 after JSON decoding (a lone surrogate escape), so it names no path exactly"
-            name = "\"" + spelling + "\""
+        /// An entry whose key or a value holds a lone surrogate escape
+        /// (`UndecodableEntry`), named by its key's JSON spelling.
+        public init(undecodable kept: UndecodableEntry) {
+            gitdir = kept.gitdir ?? Gitdir(kept.spelling)
+            reason = kept.gitdir == nil
+                ? "not valid UTF-8 after JSON decoding (a lone surrogate escape), so it names no path exactly"
+                : "a value is not valid UTF-8 after JSON decoding (a lone surrogate escape), so the entry cannot be mirrored exactly"
+            name = "\"" + kept.spelling + "\""
         }
     }
 
