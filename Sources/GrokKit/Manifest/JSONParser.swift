@@ -375,6 +375,33 @@ public struct JSONParser {
     /// surrogate escape to (its surrogateescape names bytes that are not UTF-8).
     static func isSurrogate(_ code: UInt32) -> Bool { (0xD800..<0xE000).contains(code) }
 
+    /// The code points a scanned string's spelling (the bytes between its
+    /// quotes) decodes to, as UTF-8 that lets surrogates through (WTF-8).
+    /// Why: equal bytes are then equal Python strings, and byte order is
+    /// the code point order of Python's `sorted`, lone surrogates included.
+    public static func codePoints(ofSpelling spelling: ArraySlice<UInt8>) -> [UInt8] {
+        Array(spelling).withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            var out: [UInt8] = []
+            out.reserveCapacity(buffer.count)
+            while parser.position < buffer.count {
+                let byte = buffer[parser.position]
+                parser.position += 1
+                guard byte == UInt8(ascii: "\\"), parser.position < buffer.count, let code = try? parser.parseEscape() else {
+                    out.append(byte)
+                    continue
+                }
+                switch code {
+                case ..<0x80: out.append(UInt8(code))
+                case ..<0x800: out += [0xC0 | UInt8(code >> 6), 0x80 | UInt8(code & 0x3F)]
+                case ..<0x10000: out += [0xE0 | UInt8(code >> 12), 0x80 | UInt8(code >> 6 & 0x3F), 0x80 | UInt8(code & 0x3F)]
+                default: out += [0xF0 | UInt8(code >> 18), 0x80 | UInt8(code >> 12 & 0x3F), 0x80 | UInt8(code >> 6 & 0x3F), 0x80 | UInt8(code & 0x3F)]
+                }
+            }
+            return out
+        }
+    }
+
     private mutating func parseHex4() throws(Error) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0

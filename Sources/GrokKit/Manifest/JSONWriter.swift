@@ -55,26 +55,36 @@ public struct JSONWriter {
             if items.isEmpty { append("[]"); return }
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { style == .compact ? append(", ") : append(",") }
-                if style != .compact { newline(indent: indent + 2) }
+                beginItem(index, indent: indent)
                 write(item, indent: indent + 2)
             }
-            if style != .compact { newline(indent: indent) }
-            out.append(UInt8(ascii: "]"))
+            end(UInt8(ascii: "]"), indent: indent)
         case .object(let object):
             if object.isEmpty { append("{}"); return }
             out.append(UInt8(ascii: "{"))
             let keys = style == .pretty ? object.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : object.keys
             for (index, key) in keys.enumerated() {
-                if index > 0 { style == .compact ? append(", ") : append(",") }
-                if style != .compact { newline(indent: indent + 2) }
+                beginItem(index, indent: indent)
                 writeString(key)
                 append(": ")
                 write(object[key]!, indent: indent + 2)
             }
-            if style != .compact { newline(indent: indent) }
-            out.append(UInt8(ascii: "}"))
+            end(UInt8(ascii: "}"), indent: indent)
         }
+    }
+
+    /// What this style puts before item `index` of an array or object
+    /// written at `indent`: the separator, then the line break and
+    /// indentation. The manifest writes its top level with it, item by item.
+    mutating func beginItem(_ index: Int, indent: Int) {
+        if index > 0 { style == .compact ? append(", ") : append(",") }
+        if style != .compact { newline(indent: indent + 2) }
+    }
+
+    /// Closes a non-empty array or object written at `indent`.
+    mutating func end(_ bracket: UInt8, indent: Int) {
+        if style != .compact { newline(indent: indent) }
+        out.append(bracket)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -160,12 +160,25 @@ public struct ManifestUpdater: Sendable {
         do {
             let manifest = try file.read()
             logger.debug("Manifest contains \(manifest.count) entries")
+            if let warning = Self.keptUnchangedWarning(manifest.undecodable) { logger.warning("\(warning)") }
             return manifest
         } catch {
             guard case .undecodable = error else { throw error }
             logger.critical("Unable to parse \(file.path), will regenerate (\(error.description))")
             return Manifest()
         }
+    }
+
+    /// What a run says about the entries it writes back unchanged
+    /// (`UndecodableEntry`): once, with how many and the first few names,
+    /// since a hook runs on every push. Nil when there are none.
+    static func keptUnchangedWarning(_ kept: [UndecodableEntry]) -> String? {
+        guard !kept.isEmpty else { return nil }
+        let named = kept.prefix(3).map { "\"" + $0.spelling + "\"" }.joined(separator: ", ")
+        let more = kept.count > 3 ? " and \(kept.count - 3) more" : ""
+        return "Keeping \(kept.count) manifest \(kept.count == 1 ? "entry" : "entries") unchanged (\(named)\(more)): "
+            + "a key or value is not valid UTF-8 after JSON decoding (a lone surrogate escape, written for a name that is not UTF-8), "
+            + "so no path can be named from it exactly"
     }
 
     /// The repositories and symlinks this run looks at: a full walk (which
@@ -216,7 +229,9 @@ public struct ManifestUpdater: Sendable {
 
     /// Walks toplevel and drops the entries whose repository is gone (the
     /// caller applies `RemovalProtection`). Entries below a directory the
-    /// walk could not read are kept.
+    /// walk could not read are kept, and so are the manifest's undecodable
+    /// members: their key may name no directory exactly, so the walk cannot
+    /// tell that one is gone.
     private func walkToplevel(dropping manifest: inout Manifest) -> (candidates: [Candidate], unreadable: [String], vanished: Set<Gitdir>) {
         let toplevel = options.toplevel
         logger.info("   search: finding all repos in \(toplevel)")
@@ -377,6 +392,9 @@ public struct ManifestUpdater: Sendable {
             // grokmirror 1.x wrote keys without the leading slash.
             manifest[legacyKey] = nil
             previous = legacy
+        }
+        if previous == nil, manifest.undecodable.contains(where: { $0.gitdir == gitdir }) {
+            logger.warning(" manifest: \(gitdir) had an entry with a value that is not valid UTF-8; replacing it with what the repository holds")
         }
         logger.info(" manifest: \(previous == nil ? "added" : "updated") \(gitdir)")
         var siblingURLs: [String] = []
