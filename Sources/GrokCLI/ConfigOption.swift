@@ -3,9 +3,9 @@ import ArgumentParser
 /// `-c/--config CONFIG`, as grok-pull and grok-fsck take it (grok-manifest's
 /// `-c` is `--check-export-ok`, as in grokmirror, and its config option is
 /// `--cfgfile`).
-public struct ConfigOption: ParsableArguments {
+package struct ConfigOption: ParsableArguments {
     @Option(name: [.customShort("c"), .customLong("config")], help: "Location of the configuration file")
-    public var config: String
+    package var config: String
 
-    public init() {}
+    package init() {}
 }

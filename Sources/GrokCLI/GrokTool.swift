@@ -5,10 +5,10 @@ import Glibc
 /// What the three tools share on the command line: grokmirror's exit codes
 /// (argparse exits 2 on usage errors, and scripts written for grokmirror
 /// expect that), help and version on stdout, errors on stderr.
-public protocol GrokTool: AsyncParsableCommand {}
+package protocol GrokTool: AsyncParsableCommand {}
 
 extension GrokTool {
-    public static func main() async {
+    package static func main() async {
         if let index = firstArgumentNotUTF8() {
             // Swift would hand it over repaired (U+FFFD), naming another
             // path: `grok-manifest -x` removed a different repository's entry.

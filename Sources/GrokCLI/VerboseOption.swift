@@ -1,9 +1,9 @@
 import ArgumentParser
 
 /// `-v/--verbose`, which every tool takes: debug messages on the console.
-public struct VerboseOption: ParsableArguments {
+package struct VerboseOption: ParsableArguments {
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Be verbose and tell us what you are doing")
-    public var verbose = false
+    package var verbose = false
 
-    public init() {}
+    package init() {}
 }

@@ -5,23 +5,23 @@ import GrokKit
 /// static files (the manifest, with real Last-Modified and 304s; `/private/`
 /// behind basic auth) and its repositories over smart HTTP at `/git/`
 /// through `git http-backend` via fcgiwrap. Stopped on deinit.
-public final class OriginServer: @unchecked Sendable {
-    public let root: String
-    public let port: Int
-    public let workDirectory: TemporaryDirectory
+package final class OriginServer: @unchecked Sendable {
+    package let root: String
+    package let port: Int
+    package let workDirectory: TemporaryDirectory
     /// Process groups of the servers, killed whole by stop().
     private var groups: [Int32] = []
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
-    public var accessLog: String { (try? String(contentsOfFile: workDirectory.file("access.log"), encoding: .utf8)) ?? "" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var accessLog: String { (try? String(contentsOfFile: workDirectory.file("access.log"), encoding: .utf8)) ?? "" }
 
-    public struct StartFailure: Error, CustomStringConvertible {
-        public let description: String
-        public init(description: String) { self.description = description }
+    package struct StartFailure: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Serves `root`; basic auth for `/private/` is user `mirror`, password `s3cret`.
-    public init(root: String) throws {
+    package init(root: String) throws {
         self.root = root
         workDirectory = TemporaryDirectory()
         port = try Self.freePort()
@@ -83,7 +83,7 @@ public final class OriginServer: @unchecked Sendable {
         throw StartFailure(description: "nginx did not start on port \(port): \((try? String(contentsOfFile: dir + "/error.log", encoding: .utf8)) ?? "")")
     }
 
-    public func stop() {
+    package func stop() {
         for group in groups {
             kill(-group, SIGKILL)
             kill(group, SIGKILL)
@@ -94,7 +94,7 @@ public final class OriginServer: @unchecked Sendable {
     deinit { stop() }
 
     /// A port nothing listens on right now.
-    public static func freePort() throws -> Int {
+    package static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -108,7 +108,7 @@ public final class OriginServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    public static func accepts(port: Int) -> Bool {
+    package static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

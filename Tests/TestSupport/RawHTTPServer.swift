@@ -3,12 +3,12 @@ import Foundation
 /// A deliberately broken HTTP server on 127.0.0.1: it answers every
 /// connection with `response` verbatim and then, depending on
 /// `closeAfterwards`, hangs up or keeps the connection open silently.
-public final class RawHTTPServer: @unchecked Sendable {
-    public let port: Int
+package final class RawHTTPServer: @unchecked Sendable {
+    package let port: Int
     private let listener: Int32
     private let thread: Thread
 
-    public init(response: [UInt8], closeAfterwards: Bool = true) throws {
+    package init(response: [UInt8], closeAfterwards: Bool = true) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -36,7 +36,7 @@ public final class RawHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    public var url: String { "http://127.0.0.1:\(port)/manifest.js.gz" }
+    package var url: String { "http://127.0.0.1:\(port)/manifest.js.gz" }
 
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))

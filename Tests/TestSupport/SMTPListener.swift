@@ -3,14 +3,14 @@ import GrokKit
 
 /// A real SMTP server on 127.0.0.1 (aiosmtpd from the test virtualenv)
 /// storing every message it accepts in a Maildir. Stopped on deinit.
-public final class SMTPListener: @unchecked Sendable {
-    public let port: Int
-    public let directory = TemporaryDirectory()
+package final class SMTPListener: @unchecked Sendable {
+    package let port: Int
+    package let directory = TemporaryDirectory()
     private var group: Int32 = 0
 
-    public var address: String { "127.0.0.1:\(port)" }
+    package var address: String { "127.0.0.1:\(port)" }
 
-    public init() throws {
+    package init() throws {
         port = try OriginServer.freePort()
         let python = Tools.referenceBin + "/python"
         guard FileManager.default.isExecutableFile(atPath: python) else { throw Tools.MissingReference(path: python) }
@@ -30,13 +30,13 @@ public final class SMTPListener: @unchecked Sendable {
 
     /// Every message received so far, as raw text (with the X-MailFrom and
     /// X-RcptTo headers the Mailbox handler adds from the envelope).
-    public var messages: [String] {
+    package var messages: [String] {
         let new = directory.file("maildir/new")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: new)) ?? []).sorted()
         return names.compactMap { try? String(contentsOfFile: new + "/" + $0, encoding: .utf8) }
     }
 
-    public func stop() {
+    package func stop() {
         guard group > 0 else { return }
         kill(-group, SIGKILL)
         kill(group, SIGKILL)

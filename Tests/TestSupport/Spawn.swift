@@ -6,10 +6,10 @@ import Foundation
 /// a test run; this cannot. Output goes to files, so no pipe can fill up.
 /// The child leads its own process group, so a timeout kills it with
 /// everything it started.
-public enum Spawn {
+package enum Spawn {
     /// A started child: its pid and where its output goes.
-    public struct Child: Sendable {
-        public let pid: pid_t
+    package struct Child: Sendable {
+        package let pid: pid_t
         let scratch: String
     }
 
@@ -17,7 +17,7 @@ public enum Spawn {
         try wait(start(argv, environment: environment), timeout: timeout)
     }
 
-    public static func start(_ argv: [String], environment: [String: String] = [:]) throws -> Child {
+    package static func start(_ argv: [String], environment: [String: String] = [:]) throws -> Child {
         let scratch = NSTemporaryDirectory() + "grokkit-spawn-" + UUID().uuidString
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -52,12 +52,12 @@ public enum Spawn {
     }
 
     /// Whether the child has exited (reaping it if so).
-    public static func hasExited(_ child: Child, status: inout Int32) -> Bool {
+    package static func hasExited(_ child: Child, status: inout Int32) -> Bool {
         waitpid(child.pid, &status, WNOHANG) == child.pid
     }
 
     /// Waits for the child, killing its process group at the timeout.
-    public static func wait(_ child: Child, timeout: Double, alreadyReaped: Int32? = nil) -> ProcessOutcome {
+    package static func wait(_ child: Child, timeout: Double, alreadyReaped: Int32? = nil) -> ProcessOutcome {
         let pid = child.pid
         let scratch = child.scratch
         defer {

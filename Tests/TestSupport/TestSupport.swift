@@ -2,10 +2,10 @@ import Foundation
 import GrokKit
 
 /// A scratch directory removed when the test ends.
-public final class TemporaryDirectory {
-    public let path: String
+package final class TemporaryDirectory {
+    package let path: String
 
-    public init() {
+    package init() {
         let template = NSTemporaryDirectory() + "grokkit-test-XXXXXX"
         var bytes = Array(template.utf8CString)
         let made = mkdtemp(&bytes)!
@@ -14,9 +14,9 @@ public final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    public func file(_ relative: String) -> String { path + "/" + relative }
+    package func file(_ relative: String) -> String { path + "/" + relative }
 
-    public func write(_ relative: String, _ text: String) {
+    package func write(_ relative: String, _ text: String) {
         let target = file(relative)
         try? FileManager.default.createDirectory(atPath: PathUtilities.dirname(target), withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
@@ -25,7 +25,7 @@ public final class TemporaryDirectory {
 
 /// Runs a shell script (with a fixed git identity) and returns its stdout.
 @discardableResult
-public func shell(_ script: String, in directory: String? = nil, expectSuccess: Bool = true, timeout: Double = 600) throws -> String {
+package func shell(_ script: String, in directory: String? = nil, expectSuccess: Bool = true, timeout: Double = 600) throws -> String {
     let identity = ["GIT_AUTHOR_NAME": "Test", "GIT_COMMITTER_NAME": "Test",
                     "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_EMAIL": "test@example.org"]
     let body = directory.map { "cd '\($0)'\n" + script } ?? script
@@ -36,21 +36,21 @@ public func shell(_ script: String, in directory: String? = nil, expectSuccess: 
     return outcome.stdout
 }
 
-public struct ShellError: Error, CustomStringConvertible {
-    public let script: String
-    public let status: Int32
-    public let stderr: String
-    public init(script: String, status: Int32, stderr: String) {
+package struct ShellError: Error, CustomStringConvertible {
+    package let script: String
+    package let status: Int32
+    package let stderr: String
+    package init(script: String, status: Int32, stderr: String) {
         self.script = script
         self.status = status
         self.stderr = stderr
     }
-    public var description: String { "shell exited \(status): \(script)\n\(stderr)" }
+    package var description: String { "shell exited \(status): \(script)\n\(stderr)" }
 }
 
 /// A bare repository with `commits` commits on master, one more branch, and
 /// an annotated tag, packed or loose as asked.
-public func makeRepository(at path: String, commits: Int = 3, packed: Bool = true) throws {
+package func makeRepository(at path: String, commits: Int = 3, packed: Bool = true) throws {
     try shell("""
         work=$(mktemp -d)
         git init -q -b master "$work"
@@ -64,7 +64,7 @@ public func makeRepository(at path: String, commits: Int = 3, packed: Bool = tru
 }
 
 /// `git show-ref | sha1sum` the way grokmirror computes it; nil when git fails.
-public func referenceFingerprint(_ gitDir: String) throws -> String? {
+package func referenceFingerprint(_ gitDir: String) throws -> String? {
     let out = try shell("out=$(git --git-dir='\(gitDir)' show-ref) || exit 0; printf '%s\\n' \"$out\"")
     guard !out.isEmpty else { return nil }
     return SHA1.hexDigest(of: Array(out.utf8))

@@ -2,29 +2,29 @@ import Foundation
 import GrokKit
 
 /// What a finished process left behind.
-public struct ProcessOutcome: Sendable {
-    public let status: Int32
-    public let stdout: String
-    public let stderr: String
+package struct ProcessOutcome: Sendable {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
 }
 
 /// Runs an executable with arguments (no shell), killing it after `timeout` seconds.
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 300, environment: [String: String] = [:]) throws -> ProcessOutcome {
+package func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 300, environment: [String: String] = [:]) throws -> ProcessOutcome {
     try Spawn.run([executable] + arguments, environment: environment, timeout: timeout)
 }
 
 /// Where the binaries under test and the reference implementation live.
-public enum Tools {
+package enum Tools {
     /// The package root, found from this file's location.
-    public static let packageRoot: String = {
+    package static let packageRoot: String = {
         var path = #filePath
         for _ in 0..<3 { path = PathUtilities.dirname(path) }
         return path
     }()
 
     /// Our executables sit next to the test bundle in the build directory.
-    public static func ours(_ name: String) -> String {
+    package static func ours(_ name: String) -> String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = PathUtilities.dirname(exe)
         while !directory.isEmpty, directory != "/" {
@@ -37,23 +37,23 @@ public enum Tools {
 
     /// The reference grokmirror 2.0.12's bin directory: GROK_REFERENCE_BIN,
     /// else the virtualenv scripts/test.sh creates.
-    public static var referenceBin: String {
+    package static var referenceBin: String {
         ProcessInfo.processInfo.environment["GROK_REFERENCE_BIN"] ?? packageRoot + "/.venv/bin"
     }
 
-    public static func reference(_ name: String) throws -> String {
+    package static func reference(_ name: String) throws -> String {
         let path = referenceBin + "/" + name
         guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingReference(path: path) }
         return path
     }
 
-    public struct MissingReference: Error, CustomStringConvertible {
-        public let path: String
-        public var description: String { "the reference grokmirror is not installed at \(path); run scripts/test.sh (or scripts/install-deps.sh)" }
+    package struct MissingReference: Error, CustomStringConvertible {
+        package let path: String
+        package var description: String { "the reference grokmirror is not installed at \(path); run scripts/test.sh (or scripts/install-deps.sh)" }
     }
 }
 
 /// Reads a manifest file with our decoder.
-public func loadManifest(_ path: String) throws -> Manifest {
+package func loadManifest(_ path: String) throws -> Manifest {
     try ManifestFile(path: path).read()
 }

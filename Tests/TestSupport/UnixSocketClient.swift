@@ -3,10 +3,10 @@ import Glibc
 
 /// A client of grok-pull's notification socket: connects, writes bytes,
 /// and closes when released.
-public final class UnixSocketClient {
-    public let fd: Int32
+package final class UnixSocketClient {
+    package let fd: Int32
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -27,7 +27,7 @@ public final class UnixSocketClient {
 
     /// Writes everything; false if the daemon closed the connection.
     @discardableResult
-    public func send(_ bytes: [UInt8]) -> Bool {
+    package func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -38,11 +38,11 @@ public final class UnixSocketClient {
     }
 
     @discardableResult
-    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    package func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// What the daemon has written to this client so far, without waiting
     /// (empty when nothing is there).
-    public func receiveAvailable() -> String {
+    package func receiveAvailable() -> String {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -56,13 +56,13 @@ public final class UnixSocketClient {
     deinit { close(fd) }
 
     /// One connection, one line per gitdir.
-    public static func notify(_ path: String, _ gitdirs: [String]) throws {
+    package static func notify(_ path: String, _ gitdirs: [String]) throws {
         try UnixSocketClient(path: path).send(gitdirs.map { $0 + "\n" }.joined())
     }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.
-public func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+package func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try condition() { return true }

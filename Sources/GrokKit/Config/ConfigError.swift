@@ -1,6 +1,6 @@
 /// Everything that can be wrong with a config file, each naming the file and,
 /// where it applies, the line, section and key.
-public enum ConfigError: Error, Equatable, CustomStringConvertible {
+package enum ConfigError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
     case syntax(path: String, line: Int, reason: String)
@@ -10,7 +10,7 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case badValue(path: String, section: String, key: String, value: String, expected: String)
     case toplevel(path: String, toplevel: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingFile(let path): return "config file \(path) does not exist"
         case .unreadable(let path, let reason): return "cannot read config file \(path): \(reason)"

@@ -2,11 +2,11 @@ import Glibc
 
 /// A loaded `grokmirror.conf`: typed, interpolated values with the
 /// contract's defaults. Errors name the file, section and key.
-public struct GrokConfig: Sendable {
-    public let path: String
-    public let document: IniDocument
+package struct GrokConfig: Sendable {
+    package let path: String
+    package let document: IniDocument
     /// The config file's mtime: a change forces grok-pull to a full check.
-    public let lastModified: Int
+    package let lastModified: Int
     /// Which file was read and which version of it (device, inode, size,
     /// mtime to the nanosecond), taken before reading: the service reloads
     /// when it differs, so an edit within the same second is not missed.
@@ -14,7 +14,7 @@ public struct GrokConfig: Sendable {
     /// `[core]`, resolved once at load: toplevel, manifest and objstore as
     /// plain paths, the rest interpolated (a bad value here falls back to
     /// the default; `validate()` reports it with its location).
-    public let core: Core
+    package let core: Core
 
     // MARK: Loading
 
@@ -23,7 +23,7 @@ public struct GrokConfig: Sendable {
     ///   missing or unreadable, not UTF-8, containing a NUL, not parseable as
     ///   configparser parses it, without `[core] toplevel`, or a toplevel
     ///   that is not a writable directory.
-    public static func load(path: String) throws(ConfigError) -> GrokConfig {
+    package static func load(path: String) throws(ConfigError) -> GrokConfig {
         guard FileSystem.exists(path) else { throw .missingFile(path: path) }
         let identity = FileIdentity(path: path)
         guard let bytes = FileSystem.read(path) else { throw .unreadable(path: path, reason: FileSystem.errorDescription()) }
@@ -36,7 +36,7 @@ public struct GrokConfig: Sendable {
 
     /// Parses config text without touching the filesystem (toplevel is not
     /// checked); `load(path:)` is what the tools use.
-    public init(text: String, path: String, lastModified: Int = 0) throws(ConfigError) {
+    package init(text: String, path: String, lastModified: Int = 0) throws(ConfigError) {
         var document = try IniDocument(parsing: text, path: path)
         guard document.hasSection("core") else { throw .missingSection(path: path, section: "core") }
         func coreValue(_ key: String) throws(ConfigError) -> String? {
@@ -82,20 +82,20 @@ public struct GrokConfig: Sendable {
 
     // MARK: Typed access
 
-    public func hasSection(_ section: String) -> Bool { document.hasSection(section) }
+    package func hasSection(_ section: String) -> Bool { document.hasSection(section) }
 
     /// The interpolated value, or nil when the key (or section) is absent.
-    public func string(_ section: String, _ key: String) throws(ConfigError) -> String? {
+    package func string(_ section: String, _ key: String) throws(ConfigError) -> String? {
         guard document.hasSection(section), let raw = document.rawValue(section: section, key: key) else { return nil }
         return try ExtendedInterpolation.expand(raw, section: section, key: key, in: document, path: path)
     }
 
-    public func string(_ section: String, _ key: String, default fallback: String) throws(ConfigError) -> String {
+    package func string(_ section: String, _ key: String, default fallback: String) throws(ConfigError) -> String {
         try string(section, key) ?? fallback
     }
 
     /// configparser's booleans: 1/yes/true/on and 0/no/false/off.
-    public func bool(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
+    package func bool(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let value = try string(section, key) else { return fallback }
         guard let parsed = Self.boolean(value) else {
             throw .badValue(path: path, section: section, key: key, value: value, expected: "yes/no, true/false, on/off or 1/0")
@@ -112,7 +112,7 @@ public struct GrokConfig: Sendable {
         }
     }
 
-    public func int(_ section: String, _ key: String, default fallback: Int) throws(ConfigError) -> Int {
+    package func int(_ section: String, _ key: String, default fallback: Int) throws(ConfigError) -> Int {
         guard let value = try string(section, key), !value.isEmpty else { return fallback }
         guard let number = Int(PythonText.strip(value)) else {
             throw .badValue(path: path, section: section, key: key, value: value, expected: "a whole number")
@@ -122,27 +122,27 @@ public struct GrokConfig: Sendable {
 
     /// A multi-line value as its non-empty lines (globs, hooks, flags), each
     /// stripped of whitespace as Python's `str.strip()` strips it.
-    public func lines(_ section: String, _ key: String) throws(ConfigError) -> [String] {
+    package func lines(_ section: String, _ key: String) throws(ConfigError) -> [String] {
         guard let value = try string(section, key) else { return [] }
         return Self.nonEmptyLines(value)
     }
 
     static func nonEmptyLines(_ value: String) -> [String] { PythonText.strippedLines(value).filter { !$0.isEmpty } }
 
-    public func globs(_ section: String, _ key: String) throws(ConfigError) -> [Glob] {
+    package func globs(_ section: String, _ key: String) throws(ConfigError) -> [Glob] {
         try lines(section, key).map(Glob.init)
     }
 
     // MARK: [core]
 
-    public struct Core: Sendable {
-        public let toplevel: String
-        public let manifest: String
-        public let objstore: String
-        public let log: String?
-        public let debug: Bool
-        public let objstoreUsesPlumbing: Bool
-        public let privateRepos: [Glob]
+    package struct Core: Sendable {
+        package let toplevel: String
+        package let manifest: String
+        package let objstore: String
+        package let log: String?
+        package let debug: Bool
+        package let objstoreUsesPlumbing: Bool
+        package let privateRepos: [Glob]
 
         /// From a document whose toplevel, manifest and objstore `init`
         /// rewrote to plain paths (so those cannot fail to interpolate).
@@ -164,7 +164,7 @@ public struct GrokConfig: Sendable {
 
     /// Checks every value the tools read, so that a bad one is reported at
     /// startup with its location instead of halfway through a run.
-    public func validate() throws(ConfigError) {
+    package func validate() throws(ConfigError) {
         for section in document.sectionNames {
             for key in Self.knownKeys[section] ?? [] { _ = try string(section, key) }
         }
@@ -189,14 +189,14 @@ public struct GrokConfig: Sendable {
 
     // MARK: [manifest]
 
-    public struct ManifestSettings: Sendable, Equatable {
-        public var pretty = false
-        public var ignore: [Glob] = []
-        public var fetchObjstore = false
-        public var checkExportOK = false
+    package struct ManifestSettings: Sendable, Equatable {
+        package var pretty = false
+        package var ignore: [Glob] = []
+        package var fetchObjstore = false
+        package var checkExportOK = false
     }
 
-    public func manifestSettings() throws(ConfigError) -> ManifestSettings {
+    package func manifestSettings() throws(ConfigError) -> ManifestSettings {
         ManifestSettings(
             pretty: try bool("manifest", "pretty", default: false),
             ignore: try globs("manifest", "ignore"),

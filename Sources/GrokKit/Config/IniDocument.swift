@@ -4,12 +4,12 @@
 /// more-indented lines, a `[DEFAULT]` section whose keys every section
 /// inherits, and duplicate sections or keys rejected (configparser's strict
 /// mode). Names are compared code point by code point, as Python does.
-public struct IniDocument: Sendable {
-    public static let defaultSection = "DEFAULT"
+package struct IniDocument: Sendable {
+    package static let defaultSection = "DEFAULT"
     static let defaultName = ConfigName(defaultSection)
 
     /// Section names in file order, `[DEFAULT]` excluded.
-    public private(set) var sectionNames: [String] = []
+    package private(set) var sectionNames: [String] = []
     private var sections: [ConfigName: [ConfigName: String]] = [:]
     private var defaults: [ConfigName: String] = [:]
 
@@ -19,7 +19,7 @@ public struct IniDocument: Sendable {
     ///   section, an option nor a continuation, a duplicate section or key)
     ///   and of a NUL, which configparser reads but no path can hold.
     /// Cost: linear in the text's size.
-    public init(parsing text: String, path: String) throws(ConfigError) {
+    package init(parsing text: String, path: String) throws(ConfigError) {
         var parser = IniParser(path: path)
         for (index, line) in try ConfigLines.split(text, path: path).enumerated() {
             try parser.read(line, number: index + 1)
@@ -35,10 +35,10 @@ public struct IniDocument: Sendable {
         }
     }
 
-    public func hasSection(_ name: String) -> Bool { sections[ConfigName(name)] != nil }
+    package func hasSection(_ name: String) -> Bool { sections[ConfigName(name)] != nil }
 
     /// The raw value, falling back to `[DEFAULT]`, as configparser does.
-    public func rawValue(section: String, key: String) -> String? {
+    package func rawValue(section: String, key: String) -> String? {
         let key = ConfigName(PythonText.lower(key))
         if ConfigName(section) == Self.defaultName { return defaults[key] }
         return sections[ConfigName(section)]?[key] ?? defaults[key]
@@ -46,13 +46,13 @@ public struct IniDocument: Sendable {
 
     /// The keys `rawValue(section:key:)` finds in a section, `[DEFAULT]`'s
     /// included, in no particular order.
-    public func keys(in section: String) -> [String] {
+    package func keys(in section: String) -> [String] {
         var names = Set(defaults.keys)
         if ConfigName(section) != Self.defaultName, let values = sections[ConfigName(section)] { names.formUnion(values.keys) }
         return names.map(\.text)
     }
 
-    public mutating func setRawValue(_ value: String, section: String, key: String) {
+    package mutating func setRawValue(_ value: String, section: String, key: String) {
         let name = ConfigName(section)
         if sections[name] == nil { sections[name] = [:]; sectionNames.append(section) }
         sections[name]![ConfigName(PythonText.lower(key))] = value

@@ -1,18 +1,18 @@
 /// Sorts git's output lines into errors and benign noise by `ignore_errors`
 /// substrings, and finds the first error naming a `reclone_on_errors`
 /// substring.
-public struct ErrorLineFilter: Sendable {
-    public let ignore: [String]
-    public let reclone: [String]
+package struct ErrorLineFilter: Sendable {
+    package let ignore: [String]
+    package let reclone: [String]
 
-    public init(ignore: [String], reclone: [String]) {
+    package init(ignore: [String], reclone: [String]) {
         self.ignore = ignore.filter { !$0.isEmpty }
         self.reclone = reclone.filter { !$0.isEmpty }
     }
 
     /// Non-blank lines of `output` that no ignore pattern matches, and the
     /// ignored ones (logged at debug level).
-    public func split(_ output: String) -> (errors: [String], ignored: [String]) {
+    package func split(_ output: String) -> (errors: [String], ignored: [String]) {
         var errors: [String] = [], ignored: [String] = []
         for line in output.split(whereSeparator: \.isNewline) {
             let text = String(line)
@@ -23,7 +23,7 @@ public struct ErrorLineFilter: Sendable {
     }
 
     /// The first error line that asks for a reclone.
-    public func recloneReason(in errors: [String]) -> String? {
+    package func recloneReason(in errors: [String]) -> String? {
         errors.first { line in reclone.contains { line.contains($0) } }
     }
 }

@@ -2,18 +2,18 @@ import Glibc
 import Logging
 
 /// grok-fsck from parsed arguments to exit code: the run, then the report.
-public enum FsckCommand {
-    public struct Arguments: Sendable {
-        public var configPath: String
-        public var verbose = false
-        public var options = FsckRun.Options()
-        public init(configPath: String) { self.configPath = configPath }
+package enum FsckCommand {
+    package struct Arguments: Sendable {
+        package var configPath: String
+        package var verbose = false
+        package var options = FsckRun.Options()
+        package init(configPath: String) { self.configPath = configPath }
     }
 
     /// The exit code. SIGINT and SIGTERM stop the run within seconds: it
     /// saves the status of the repositories it finished and exits 0, and an
     /// error report not yet sent goes to the log instead of the mail.
-    public static func run(_ arguments: Arguments) async -> Int32 {
+    package static func run(_ arguments: Arguments) async -> Int32 {
         let collector = CriticalCollector()
         guard let startup = ToolStartup.load(tool: "fsck", configPath: arguments.configPath, verbose: arguments.verbose, collector: collector,
                                              settings: FsckSettings.init(config:)) else {

@@ -1,33 +1,33 @@
 /// What grok-fsck does with one repository this run: a pure function of
 /// its object counts, schedule and flags, so every branch is unit-tested.
-public enum FsckDecision {
-    public struct Facts: Sendable {
-        public var counts: ObjectCounts
+package enum FsckDecision {
+    package struct Facts: Sendable {
+        package var counts: ObjectCounts
         /// The cached fingerprint differs from the one the status recorded.
-        public var fingerprintChanged = false
+        package var fingerprintChanged = false
         /// The scheduled check day has come.
-        public var checkDue = false
+        package var checkDue = false
         /// `grokmirror.repack` exists, or the objstore repository is new to
         /// the status (the reference full-repacks those at once).
-        public var fullRepackRequested = false
+        package var fullRepackRequested = false
         /// `extensions.preciousObjects` is on now.
-        public var precious = false
-        public var isObjectStore = false
+        package var precious = false
+        package var isObjectStore = false
         /// Pruning this repository cannot break a borrower.
-        public var safeToPrune = true
+        package var safeToPrune = true
 
-        public init(counts: ObjectCounts) { self.counts = counts }
+        package init(counts: ObjectCounts) { self.counts = counts }
     }
 
-    public struct Mode: Sendable {
-        public var repackEnabled = true
-        public var prune = true
-        public var precious = FsckSettings.PreciousMode.yes
-        public var force = false
-        public var repackOnly = false
-        public var repackAllQuick = false
-        public var repackAllFull = false
-        public init() {}
+    package struct Mode: Sendable {
+        package var repackEnabled = true
+        package var prune = true
+        package var precious = FsckSettings.PreciousMode.yes
+        package var force = false
+        package var repackOnly = false
+        package var repackAllQuick = false
+        package var repackAllFull = false
+        package init() {}
 
         /// `[fsck]` and the command line's flags. No pruning with `precious
         /// = always`: git cannot prune a precious repository.
@@ -42,22 +42,22 @@ public enum FsckDecision {
         }
     }
 
-    public enum Work: Sendable, Equatable {
+    package enum Work: Sendable, Equatable {
         case nothing
         case repack(ObjectCounts.RepackLevel)
         case fsck
     }
 
-    public struct Outcome: Sendable, Equatable {
-        public var work: Work = .nothing
+    package struct Outcome: Sendable, Equatable {
+        package var work: Work = .nothing
         /// Move the next check on: a repack stood in for this check.
-        public var reschedule = false
+        package var reschedule = false
         /// Prune the garbage `count-objects` found (only without a repack,
         /// which prunes on its own).
-        public var pruneGarbage = false
+        package var pruneGarbage = false
     }
 
-    public static func decide(_ facts: Facts, mode: Mode) -> Outcome {
+    package static func decide(_ facts: Facts, mode: Mode) -> Outcome {
         var outcome = Outcome()
         let counts = facts.counts
         var level = ObjectCounts.RepackLevel.none

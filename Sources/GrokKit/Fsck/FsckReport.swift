@@ -2,13 +2,13 @@ import Glibc
 
 /// The mail grok-fsck sends when a run logged critical errors: plain text,
 /// one message, headers as an MTA expects them.
-public struct FsckReport: Sendable {
-    public let body: String
-    public let from: String
-    public let to: String
-    public let subject: String
+package struct FsckReport: Sendable {
+    package let body: String
+    package let from: String
+    package let to: String
+    package let subject: String
 
-    public init(lines: [String], from: String, to: String, subject: String) {
+    package init(lines: [String], from: String, to: String, subject: String) {
         body = lines.joined(separator: "\n") + "\n"
         self.from = from
         self.to = to
@@ -16,12 +16,12 @@ public struct FsckReport: Sendable {
     }
 
     /// `grok-fsck errors on <hostname> (<config path>)`, the reference's.
-    public static func defaultSubject(hostname: String, configPath: String) -> String {
+    package static func defaultSubject(hostname: String, configPath: String) -> String {
         "grok-fsck errors on \(hostname) (\(configPath))"
     }
 
     /// Bare addresses of a header value: `a@x, Name <b@y>` → `a@x`, `b@y`.
-    public static func addresses(in header: String) -> [String] {
+    package static func addresses(in header: String) -> [String] {
         header.split(separator: ",").compactMap { part in
             var text = part.trimmingWhitespace()
             if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
@@ -33,7 +33,7 @@ public struct FsckReport: Sendable {
 
     /// The RFC 5322 message, CRLF line ends; non-ASCII subjects are
     /// RFC 2047-encoded and overlong body lines wrapped at 998 bytes.
-    public func message(date: time_t, hostname: String, uniqueID: String) -> [UInt8] {
+    package func message(date: time_t, hostname: String, uniqueID: String) -> [UInt8] {
         let ascii = body.utf8.allSatisfy { $0 < 0x80 }
         var headers = [
             "From: \(from)",

@@ -5,34 +5,34 @@ import Logging
 /// (`FsckAnalysis`, whose steps `FsckStepRunner` carries out), keep the
 /// objstores up (`ObjectStoreUpkeep`), then run the queued repacks and
 /// checks (`FsckProcess`), saving the status after each repository.
-public struct FsckRun: Sendable {
-    public enum ExitStatus: Int32, Sendable {
+package struct FsckRun: Sendable {
+    package enum ExitStatus: Int32, Sendable {
         case success = 0
         /// The run could not do its work (status or manifest unusable).
         case failed = 1
         case unusable = 2
     }
 
-    public struct Options: Sendable {
-        public var force = false
-        public var repackOnly = false
-        public var connectivityOnly = false
-        public var repackAllQuick = false
-        public var repackAllFull = false
-        public init() {}
+    package struct Options: Sendable {
+        package var force = false
+        package var repackOnly = false
+        package var connectivityOnly = false
+        package var repackAllQuick = false
+        package var repackAllFull = false
+        package init() {}
     }
 
-    public let config: GrokConfig
-    public let settings: FsckSettings
-    public let options: Options
-    public let logger: Logger
-    public let git: GitRunner
+    package let config: GrokConfig
+    package let settings: FsckSettings
+    package let options: Options
+    package let logger: Logger
+    package let git: GitRunner
     private let core: GrokConfig.Core
     private let mode: FsckDecision.Mode
     private let recipeOptions: RepackRecipe.Options
     private let maintainer: RepoMaintainer
 
-    public init(config: GrokConfig, settings: FsckSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+    package init(config: GrokConfig, settings: FsckSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
         self.config = config
         self.settings = settings
         var options = options
@@ -54,7 +54,7 @@ public struct FsckRun: Sendable {
         case failed
     }
 
-    public func run() async -> ExitStatus {
+    package func run() async -> ExitStatus {
         let statusDirectory = PathUtilities.dirname(settings.statusFile)
         guard FileSystem.isDirectory(statusDirectory) else {
             logger.critical("Directory \(statusDirectory) is absent (the directory of fsck.statusfile)")

@@ -1,9 +1,9 @@
 import Glibc
 
 /// `[fsck]` of the config, typed, with the contract's defaults.
-public struct FsckSettings: Sendable {
+package struct FsckSettings: Sendable {
     /// How `precious` treats `extensions.preciousObjects`.
-    public enum PreciousMode: String, Sendable {
+    package enum PreciousMode: String, Sendable {
         /// Off while repacking; back on afterwards where it was on, and on
         /// objstore repos and repos others borrow from.
         case yes
@@ -14,36 +14,36 @@ public struct FsckSettings: Sendable {
         case always
     }
 
-    public var frequency: Int
-    public var statusFile: String
-    public var ignoreErrors: [String]
-    public var recloneOnErrors: [String]
-    public var repack: Bool
-    public var extraRepackFlags: [String]
-    public var extraRepackFlagsFull: [String]
-    public var commitGraph: Bool
-    public var prune: Bool
-    public var precious: PreciousMode
-    public var reportTo: String
-    public var reportFrom: String
-    public var reportSubject: String?
-    public var reportMailhost: String
+    package var frequency: Int
+    package var statusFile: String
+    package var ignoreErrors: [String]
+    package var recloneOnErrors: [String]
+    package var repack: Bool
+    package var extraRepackFlags: [String]
+    package var extraRepackFlagsFull: [String]
+    package var commitGraph: Bool
+    package var prune: Bool
+    package var precious: PreciousMode
+    package var reportTo: String
+    package var reportFrom: String
+    package var reportSubject: String?
+    package var reportMailhost: String
     /// Gitdir globs whose heads other forks negotiate against.
-    public var baselines: [Glob]
+    package var baselines: [Glob]
     /// Gitdir globs whose objects anchor an objstore's delta islands.
-    public var islandCores: [Glob]
-    public var mergeStrategy: ObjectStoreUpkeep.MergeStrategy
+    package var islandCores: [Glob]
+    package var mergeStrategy: ObjectStoreUpkeep.MergeStrategy
     /// Where `<forkgroup>.bundle` goes after an objstore's full repack.
-    public var preloadBundleDirectory: String?
+    package var preloadBundleDirectory: String?
 
     /// grokmirror's example config values, used when the key is absent (the
     /// reference, given no value, matched every line instead).
-    public static let defaultIgnoreErrors = ["notice:", "warning: disabling bitmap writing", "ignoring extra bitmap file",
+    package static let defaultIgnoreErrors = ["notice:", "warning: disabling bitmap writing", "ignoring extra bitmap file",
                                              "missingTaggerEntry", "missingSpaceBeforeDate"]
-    public static let defaultRecloneOnErrors = ["fatal: bad tree object", "fatal: Failed to traverse parents", "missing commit",
+    package static let defaultRecloneOnErrors = ["fatal: bad tree object", "fatal: Failed to traverse parents", "missing commit",
                                                 "missing blob", "missing tree", "broken link"]
 
-    public init(config: GrokConfig) throws(ConfigError) {
+    package init(config: GrokConfig) throws(ConfigError) {
         guard let statusFile = try config.string("fsck", "statusfile"), !statusFile.isEmpty else {
             throw .missingKey(path: config.path, section: "fsck", key: "statusfile")
         }

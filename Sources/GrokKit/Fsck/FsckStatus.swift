@@ -2,57 +2,57 @@
 /// statusfile format the reference reads and writes (JSON, indent 2, keys
 /// in insertion order). Unknown keys are kept, so a newer tool's fields
 /// survive our runs.
-public struct FsckStatus: Sendable, Equatable {
+package struct FsckStatus: Sendable, Equatable {
     /// One repository's record; every field is read leniently, because the
     /// file may come from another implementation or an older version.
-    public struct Record: Sendable, Equatable {
-        public private(set) var object: JSONObject
+    package struct Record: Sendable, Equatable {
+        package private(set) var object: JSONObject
 
-        public init(object: JSONObject = JSONObject()) { self.object = object }
+        package init(object: JSONObject = JSONObject()) { self.object = object }
 
         /// A repository just found: never checked, first check on `nextCheck`.
-        public init(nextCheck: CheckDate, fingerprint: String?) {
+        package init(nextCheck: CheckDate, fingerprint: String?) {
             object = JSONObject([("lastcheck", .string("never")), ("nextcheck", .string(nextCheck.description)),
                                  ("fingerprint", fingerprint.map(JSONValue.string) ?? .null)])
         }
 
         /// An unreadable date counts as due: better one check too many.
-        public var nextCheck: CheckDate? {
+        package var nextCheck: CheckDate? {
             get { object["nextcheck"]?.stringValue.flatMap(CheckDate.init(iso:)) }
             set { object["nextcheck"] = newValue.map { .string($0.description) } }
         }
-        public var lastCheck: String? { object["lastcheck"]?.stringValue }
-        public var fingerprint: String? {
+        package var lastCheck: String? { object["lastcheck"]?.stringValue }
+        package var fingerprint: String? {
             get { object["fingerprint"]?.stringValue }
             set { object["fingerprint"] = newValue.map(JSONValue.string) ?? .null }
         }
-        public var quickRepackCount: Int { object["quick_repack_count"]?.intValue ?? 0 }
+        package var quickRepackCount: Int { object["quick_repack_count"]?.intValue ?? 0 }
 
-        public mutating func recordCheck(on day: CheckDate, next: CheckDate) {
+        package mutating func recordCheck(on day: CheckDate, next: CheckDate) {
             object["lastcheck"] = .string(day.description)
             object["nextcheck"] = .string(next.description)
         }
 
-        public mutating func recordQuickRepack(on day: CheckDate) {
+        package mutating func recordQuickRepack(on day: CheckDate) {
             object["lastrepack"] = .string(day.description)
             object["quick_repack_count"] = .int(quickRepackCount + 1)
         }
 
         /// A full repack rewrites and verifies every object, so it counts as
         /// a check too (as in the reference).
-        public mutating func recordFullRepack(on day: CheckDate, next: CheckDate) {
+        package mutating func recordFullRepack(on day: CheckDate, next: CheckDate) {
             object["lastrepack"] = .string(day.description)
             object["lastfullrepack"] = .string(day.description)
             object["quick_repack_count"] = .int(0)
             recordCheck(on: day, next: next)
         }
 
-        public mutating func recordElapsed(seconds: Int) { object["s_elapsed"] = .int(seconds) }
+        package mutating func recordElapsed(seconds: Int) { object["s_elapsed"] = .int(seconds) }
     }
 
-    public struct DecodeError: Error, CustomStringConvertible {
-        public let reason: String
-        public var description: String { reason }
+    package struct DecodeError: Error, CustomStringConvertible {
+        package let reason: String
+        package var description: String { reason }
     }
 
     private var records = JSONObject()
@@ -60,12 +60,12 @@ public struct FsckStatus: Sendable, Equatable {
     /// re-encodes one record instead of all of them.
     private var encoded: [ExactKey: [UInt8]] = [:]
 
-    public init() {}
+    package init() {}
 
-    public var paths: [String] { records.keys }
-    public var count: Int { records.count }
+    package var paths: [String] { records.keys }
+    package var count: Int { records.count }
 
-    public subscript(path: String) -> Record? {
+    package subscript(path: String) -> Record? {
         get { records[path]?.objectValue.map { Record(object: $0) } }
         set {
             records[path] = newValue.map { .object($0.object) }
@@ -73,14 +73,14 @@ public struct FsckStatus: Sendable, Equatable {
         }
     }
 
-    public static func == (a: FsckStatus, b: FsckStatus) -> Bool { a.records == b.records }
+    package static func == (a: FsckStatus, b: FsckStatus) -> Bool { a.records == b.records }
 
     /// Whether a JSON object is shaped like a status record (grokmirror
     /// writes `nextcheck` in every one): how a status file is told from a
     /// manifest, which is also an object keyed by path.
-    public static func isRecord(_ object: JSONObject) -> Bool { object["nextcheck"] != nil }
+    package static func isRecord(_ object: JSONObject) -> Bool { object["nextcheck"] != nil }
 
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> FsckStatus {
+    package static func decode(_ bytes: [UInt8]) throws(DecodeError) -> FsckStatus {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw DecodeError(reason: "\(error)") }
         guard let object = value.objectValue else { throw DecodeError(reason: "the top level is not a JSON object") }
@@ -96,7 +96,7 @@ public struct FsckStatus: Sendable, Equatable {
     }
 
     /// json.dumps(status, indent=2), byte for byte.
-    public mutating func encode() -> [UInt8] {
+    package mutating func encode() -> [UInt8] {
         guard !records.isEmpty else { return Array("{}".utf8) }
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(records.count * 256)
@@ -117,21 +117,21 @@ public struct FsckStatus: Sendable, Equatable {
 /// previous or the next state, never half of one. Only a `durable` write
 /// syncs the rename: a power loss may otherwise cost the last records, which
 /// only means checking those repositories again.
-public struct FsckStatusFile: Sendable {
-    public struct Failure: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "status file \(path): \(reason)" }
+package struct FsckStatusFile: Sendable {
+    package struct Failure: Error, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "status file \(path): \(reason)" }
     }
 
-    public let path: String
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
-    public var exists: Bool { FileSystem.exists(path) }
+    package var exists: Bool { FileSystem.exists(path) }
 
     /// A missing file is an empty status (a first run).
-    public func read() throws(Failure) -> FsckStatus {
+    package func read() throws(Failure) -> FsckStatus {
         guard FileSystem.exists(path) else { return FsckStatus() }
         guard let bytes = FileSystem.read(path, limit: 1 << 30) else {
             throw Failure(path: path, reason: "cannot read it: \(FileSystem.errorDescription())")
@@ -143,7 +143,7 @@ public struct FsckStatusFile: Sendable {
 
     /// Stale temp files are the caller's to remove, once per run
     /// (`AtomicFile.removeStaleTemporaries`), not every write's.
-    public func write(_ status: inout FsckStatus, durable: Bool = false) throws(Failure) {
+    package func write(_ status: inout FsckStatus, durable: Bool = false) throws(Failure) {
         do { try AtomicFile.replace(path, with: status.encode(), removeStaleTemporaries: false, syncDirectory: durable) } catch {
             throw Failure(path: path, reason: error.reason)
         }

@@ -7,10 +7,10 @@ import Glibc
 /// the repository in progress. The statusfile itself is rewritten now and
 /// then and at the end of a run, after which the journal is removed; the
 /// next run replays a journal a crash left behind.
-public struct FsckStatusJournal: Sendable {
-    public let path: String
+package struct FsckStatusJournal: Sendable {
+    package let path: String
 
-    public init(statusFile: String) {
+    package init(statusFile: String) {
         path = PathUtilities.join(PathUtilities.dirname(PathUtilities.absolute(statusFile)),
                                   "." + PathUtilities.basename(statusFile) + ".journal")
     }
@@ -18,7 +18,7 @@ public struct FsckStatusJournal: Sendable {
     /// Applies the records of an interrupted run, unless the statusfile was
     /// written after the journal (another tool ran since; its records win).
     /// A torn last line is skipped. Returns how many records were applied.
-    public func replay(into status: inout FsckStatus, statusFileModified: Int?) -> Int {
+    package func replay(into status: inout FsckStatus, statusFileModified: Int?) -> Int {
         guard let journalModified = FileSystem.modificationTime(path),
               journalModified >= (statusFileModified ?? 0),
               let bytes = FileSystem.read(path, limit: 1 << 30) else { return 0 }
@@ -34,7 +34,7 @@ public struct FsckStatusJournal: Sendable {
         return applied
     }
 
-    public func remove() { unlink(path) }
+    package func remove() { unlink(path) }
 
     /// Starts an empty journal for a run.
     func open() throws(FsckStatusFile.Failure) -> Appender {

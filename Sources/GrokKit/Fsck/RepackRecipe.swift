@@ -1,26 +1,26 @@
 /// The git commands of one repack, chosen by the repository's kind so that
 /// objects others borrow are never dropped. A pure function of values.
-public struct RepackRecipe: Sendable, Equatable {
+package struct RepackRecipe: Sendable, Equatable {
     /// Arguments after `git repack`.
-    public var repackArguments: [String]
+    package var repackArguments: [String]
     /// `git commit-graph write` afterwards (a borrower's graph would point
     /// into its lender's objects, so not for those).
-    public var writeCommitGraph: Bool
+    package var writeCommitGraph: Bool
     /// `pack-refs --all` instead of `pack-refs`.
-    public var packAllRefs: Bool
+    package var packAllRefs: Bool
     /// `prune --expire=yesterday` afterwards.
-    public var prune: Bool
+    package var prune: Bool
     /// `extensions.preciousObjects` during the repack (git refuses to
     /// delete objects of a precious repository) and after it.
-    public var preciousDuring: Bool
-    public var preciousAfter: Bool
+    package var preciousDuring: Bool
+    package var preciousAfter: Bool
 
-    public struct Options: Sendable {
-        public var precious = FsckSettings.PreciousMode.yes
-        public var commitGraph = true
-        public var extraFlags: [String] = []
-        public var extraFullFlags: [String] = []
-        public init() {}
+    package struct Options: Sendable {
+        package var precious = FsckSettings.PreciousMode.yes
+        package var commitGraph = true
+        package var extraFlags: [String] = []
+        package var extraFullFlags: [String] = []
+        package init() {}
 
         /// `[fsck]`'s precious, commitgraph and extra repack flags.
         init(settings: FsckSettings) {
@@ -34,7 +34,7 @@ public struct RepackRecipe: Sendable, Equatable {
     /// `safeToPrune` already folds in `[fsck] prune` (and is false with
     /// `precious = always`: git cannot prune a precious repository); `wasPrecious` is the
     /// repository's preciousObjects before the run.
-    public init(kind: RepoKind, level: ObjectCounts.RepackLevel, safeToPrune prune: Bool, wasPrecious: Bool, options: Options) {
+    package init(kind: RepoKind, level: ObjectCounts.RepackLevel, safeToPrune prune: Bool, wasPrecious: Bool, options: Options) {
         let always = options.precious == .always
         var flags = options.extraFlags
         var graph = options.commitGraph

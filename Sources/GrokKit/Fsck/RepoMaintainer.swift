@@ -5,14 +5,14 @@ import Logging
 /// print into grok-fsck's error handling: ignored lines go to debug, the
 /// rest are logged as critical (which puts them in the report), written to
 /// `grokmirror.fsck.err`, and may request a reclone.
-public struct RepoMaintainer: Sendable {
-    public let git: GitRunner
-    public let filter: ErrorLineFilter
-    public let logger: Logger
+package struct RepoMaintainer: Sendable {
+    package let git: GitRunner
+    package let filter: ErrorLineFilter
+    package let logger: Logger
     /// Repacks and fscks of big repositories take hours; hung ones still end.
-    public let timeout: Duration
+    package let timeout: Duration
 
-    public init(git: GitRunner, filter: ErrorLineFilter, logger: Logger, timeout: Duration = .seconds(12 * 3600)) {
+    package init(git: GitRunner, filter: ErrorLineFilter, logger: Logger, timeout: Duration = .seconds(12 * 3600)) {
         self.git = git
         self.filter = filter
         self.logger = logger
@@ -20,7 +20,7 @@ public struct RepoMaintainer: Sendable {
     }
 
     /// FETCH_HEAD is written by every fetch and never read on a mirror.
-    public func pointFetchHeadAtDevNull(_ fullpath: String) {
+    package func pointFetchHeadAtDevNull(_ fullpath: String) {
         let path = fullpath + "/FETCH_HEAD"
         guard FileSystem.kind(path) != .symlink else { return }
         logger.debug("  replacing FETCH_HEAD with symlink to /dev/null")
@@ -34,7 +34,7 @@ public struct RepoMaintainer: Sendable {
     }
 
     /// Sets `extensions.preciousObjects` unless it already has that value.
-    public func setPrecious(_ fullpath: String, _ enabled: Bool) async {
+    package func setPrecious(_ fullpath: String, _ enabled: Bool) async {
         if let config = GitConfigFile.read(gitDir: fullpath), (config.bool("extensions.preciousobjects") ?? false) == enabled { return }
         logger.debug("Setting preciousObjects=\(enabled) for \(fullpath)")
         await runQuietly(fullpath, ["config", "extensions.preciousObjects", enabled ? "true" : "false"])
@@ -42,7 +42,7 @@ public struct RepoMaintainer: Sendable {
 
     /// The whole repack sequence; false when any step reported errors (the
     /// status then keeps the repository due).
-    public func repack(_ fullpath: String, recipe: RepackRecipe, lendsObjects: Bool) async -> Bool {
+    package func repack(_ fullpath: String, recipe: RepackRecipe, lendsObjects: Bool) async -> Bool {
         await setPrecious(fullpath, recipe.preciousDuring)
         if FileSystem.isDirectory(fullpath + "/logs") {
             logger.info("   reflog: expiring reflogs")
@@ -69,7 +69,7 @@ public struct RepoMaintainer: Sendable {
 
     /// `git prune --expire=yesterday`: a day's grace, so objects of a push
     /// in progress survive. Call only when pruning is safe.
-    public func prune(_ fullpath: String, lendsObjects: Bool) async -> Bool {
+    package func prune(_ fullpath: String, lendsObjects: Bool) async -> Bool {
         let wasPrecious = BareRepository.isPrecious(fullpath)
         if wasPrecious { await setPrecious(fullpath, false) }
         logger.info("    prune: pruning")
@@ -79,7 +79,7 @@ public struct RepoMaintainer: Sendable {
     }
 
     /// `git fsck` without progress, dangling objects or reflogs.
-    public func fsck(_ fullpath: String, connectivityOnly: Bool, lendsObjects: Bool) async {
+    package func fsck(_ fullpath: String, connectivityOnly: Bool, lendsObjects: Bool) async {
         var arguments = ["fsck", "--no-progress", "--no-dangling", "--no-reflogs"]
         if connectivityOnly {
             arguments.append("--connectivity-only")
@@ -154,7 +154,7 @@ public struct RepoMaintainer: Sendable {
 
     /// `grokmirror.reclone`, which the next grok-pull acts on; an earlier
     /// request is kept.
-    public func requestReclone(_ fullpath: String, reason: String) {
+    package func requestReclone(_ fullpath: String, reason: String) {
         let marker = fullpath + "/" + MarkerFile.reclone
         if FileSystem.exists(marker) {
             logger.debug("Already requested repo reclone for \(fullpath)")

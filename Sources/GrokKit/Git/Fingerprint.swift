@@ -1,14 +1,14 @@
 /// The manifest's `fingerprint`: sha1 of `git show-ref` output, optionally
 /// without the refs matching ignore globs (grok-manifest `-r`).
-public struct Fingerprint: Sendable, Equatable {
+package struct Fingerprint: Sendable, Equatable {
     /// nil when the repository has no refs (or git cannot list them): such a
     /// repository has no fingerprint and stays out of the manifest.
-    public let value: String?
+    package let value: String?
     /// Whether an ignore glob removed any ref from the hash.
-    public let ignoredAnyRef: Bool
+    package let ignoredAnyRef: Bool
 
     /// Pure computation over show-ref lines, in show-ref order.
-    public static func compute(_ refs: [RefStore.Ref], ignoring ignoreGlobs: [Glob] = []) -> Fingerprint {
+    package static func compute(_ refs: [RefStore.Ref], ignoring ignoreGlobs: [Glob] = []) -> Fingerprint {
         guard !refs.isEmpty else { return Fingerprint(value: nil, ignoredAnyRef: false) }
         var hasher = SHA1()
         var ignored = false
@@ -24,12 +24,12 @@ public struct Fingerprint: Sendable, Equatable {
 }
 
 /// A fingerprint with the `RefsStamp` of the files it was computed from.
-public struct StampedFingerprint: Sendable, Equatable {
-    public var stamp: String
-    public var fingerprint: Fingerprint
+package struct StampedFingerprint: Sendable, Equatable {
+    package var stamp: String
+    package var fingerprint: Fingerprint
     /// The loose-object fanout directories the proof of presence used.
-    public var looseFanouts: [String]
-    public init(stamp: String, fingerprint: Fingerprint, looseFanouts: [String]) {
+    package var looseFanouts: [String]
+    package init(stamp: String, fingerprint: Fingerprint, looseFanouts: [String]) {
         self.stamp = stamp
         self.fingerprint = fingerprint
         self.looseFanouts = looseFanouts
@@ -38,16 +38,16 @@ public struct StampedFingerprint: Sendable, Equatable {
 
 /// Computes fingerprints from the ref files when that provably matches git,
 /// and by running `git show-ref` otherwise.
-public struct FingerprintReader: Sendable {
-    public let git: GitRunner
+package struct FingerprintReader: Sendable {
+    package let git: GitRunner
 
-    public init(git: GitRunner) { self.git = git }
+    package init(git: GitRunner) { self.git = git }
 
     /// Where a fingerprint came from: the ref files, git, or an unchanged
     /// `RefsStamp` of an earlier computation.
-    public enum Source: Sendable { case files, git, stamp }
+    package enum Source: Sendable { case files, git, stamp }
 
-    public func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> (Fingerprint, Source) {
+    package func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> (Fingerprint, Source) {
         let (fingerprint, source, _) = try await compute(gitDir: gitDir, ignoring: ignoreGlobs, stamping: nil)
         return (fingerprint, source)
     }
@@ -56,7 +56,7 @@ public struct FingerprintReader: Sendable {
     /// the repository's `RefsStamp` still equals the one recorded with it,
     /// and returns the stamped result to remember (nil when the stamp
     /// cannot be trusted, or git had to be asked).
-    public func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob], known: StampedFingerprint?,
+    package func fingerprint(gitDir: String, ignoring ignoreGlobs: [Glob], known: StampedFingerprint?,
                             now: Int) async throws(GitError) -> (Fingerprint, Source, StampedFingerprint?) {
         try await compute(gitDir: gitDir, ignoring: ignoreGlobs, stamping: (known, now))
     }
@@ -83,14 +83,14 @@ public struct FingerprintReader: Sendable {
     /// their objects present: what deciding "did the refs change?" needs,
     /// at a fraction of the cost. Falls back to `fingerprint(gitDir:)`
     /// where the ref files are not plain.
-    public func refsFingerprint(gitDir: String) async throws(GitError) -> String? {
+    package func refsFingerprint(gitDir: String) async throws(GitError) -> String? {
         if case .refs(let refs) = RefStore.read(gitDir: gitDir) { return Fingerprint.compute(refs).value }
         return try await fingerprint(gitDir: gitDir).0.value
     }
 
     /// `git show-ref`: a failure (no refs, or a ref to a missing object)
     /// means no fingerprint, as in grokmirror.
-    public func fromGit(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> Fingerprint {
+    package func fromGit(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> Fingerprint {
         let result = try await git.run(gitDir: gitDir, ["show-ref"])
         guard result.succeeded else { return Fingerprint(value: nil, ignoredAnyRef: false) }
         var refs: [RefStore.Ref] = []

@@ -1,9 +1,9 @@
 /// A git command that did not succeed: could not run, timed out, or exited
 /// non-zero. `message` names the command and the repository, with git's
 /// last words, ready for a one-line log entry.
-public struct GitCommandFailure: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+package struct GitCommandFailure: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }
 
 extension GitRunner {
@@ -11,7 +11,7 @@ extension GitRunner {
     /// `timeout` nil is the runner's own (an hour by default); the
     /// default five minutes suits the small config and ref commands that
     /// set repositories up.
-    public func runOrFail(gitDir: String, _ arguments: [String], input: [UInt8]? = nil,
+    package func runOrFail(gitDir: String, _ arguments: [String], input: [UInt8]? = nil,
                           timeout: Duration? = .seconds(300)) async throws(GitCommandFailure) -> CommandResult {
         let result: CommandResult
         do { result = try await run(gitDir: gitDir, arguments, input: input, timeout: timeout) } catch {

@@ -5,18 +5,18 @@
 /// Returns nil for anything whose meaning depends on more than the file
 /// itself (include directives) or that does not parse cleanly; callers then
 /// ask `git config`, so the answer is always git's.
-public struct GitConfigFile: Sendable {
-    public struct Entry: Sendable, Equatable {
+package struct GitConfigFile: Sendable {
+    package struct Entry: Sendable, Equatable {
         /// `section[.subsection].name`, section and name lower-cased as git
         /// canonicalizes them.
-        public let key: String
+        package let key: String
         /// nil for a bare `name` line (git's implicit true).
-        public let value: String?
+        package let value: String?
     }
 
-    public let entries: [Entry]
+    package let entries: [Entry]
 
-    public init?(_ bytes: [UInt8]) {
+    package init?(_ bytes: [UInt8]) {
         var parser = Parser(bytes: bytes)
         guard let entries = parser.parse() else { return nil }
         self.entries = entries
@@ -24,37 +24,37 @@ public struct GitConfigFile: Sendable {
 
     /// What grokmirror takes as the owner: it lists keys matching the regex
     /// `gitweb\..*` and keeps the last one whose final component is `owner`.
-    public var gitwebOwner: Entry? {
+    package var gitwebOwner: Entry? {
         entries.last { $0.key.contains("gitweb.") && $0.key.split(separator: ".").last?.lowercased() == "owner" }
     }
 
     /// `<gitDir>/config`; nil when unreadable or unparseable.
-    public static func read(gitDir: String) -> GitConfigFile? {
+    package static func read(gitDir: String) -> GitConfigFile? {
         FileSystem.read(gitDir + "/config", limit: 1 << 22).flatMap(GitConfigFile.init)
     }
 
     /// The last value of `key` (canonical case); `.some(nil)` for a bare name.
-    public func lastValue(_ key: String) -> String?? {
+    package func lastValue(_ key: String) -> String?? {
         guard let entry = entries.last(where: { $0.key == key }) else { return nil }
         return .some(entry.value)
     }
 
     /// git's boolean reading of `key`, nil when absent.
-    public func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         guard let value = lastValue(key) else { return nil }
         guard let text = value?.lowercased() else { return true }
         return ["yes", "true", "on", "1"].contains(text)
     }
 
     /// Every `remote.<name>.url`, in file order.
-    public var remotes: [(name: String, url: String)] {
+    package var remotes: [(name: String, url: String)] {
         entries.compactMap { entry in
             guard entry.key.hasPrefix("remote."), entry.key.hasSuffix(".url"), entry.key.count > 11, let url = entry.value else { return nil }
             return (String(entry.key.dropFirst(7).dropLast(4)), url)
         }
     }
 
-    public var remoteURLs: [String] { remotes.map(\.url) }
+    package var remoteURLs: [String] { remotes.map(\.url) }
 
     private struct Parser {
         let bytes: [UInt8]

@@ -3,18 +3,18 @@ import Glibc
 /// Runs the `git` binary (`GITBIN` overrides which one, as in grokmirror).
 /// The repository is always given as `--git-dir=<path>`, so no path can be
 /// mistaken for an option.
-public struct GitRunner: Sendable {
-    public let executable: String?
-    public let timeout: Duration
-    public let outputLimit: Int
+package struct GitRunner: Sendable {
+    package let executable: String?
+    package let timeout: Duration
+    package let outputLimit: Int
 
-    public init(executable: String? = Self.executableFromEnvironment(), timeout: Duration = .seconds(3600), outputLimit: Int = 1 << 30) {
+    package init(executable: String? = Self.executableFromEnvironment(), timeout: Duration = .seconds(3600), outputLimit: Int = 1 << 30) {
         self.executable = executable
         self.timeout = timeout
         self.outputLimit = outputLimit
     }
 
-    public static func executableFromEnvironment() -> String? {
+    package static func executableFromEnvironment() -> String? {
         guard let value = getenv("GITBIN") else { return nil }
         let path = String(cString: value)
         return path.isEmpty ? nil : path
@@ -27,7 +27,7 @@ public struct GitRunner: Sendable {
     /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`. When the
     /// command is stopped (cancelled or timed out), the lock files it may
     /// have left in `gitDir` are removed (`GitLockFiles`).
-    public func run(gitDir: String?, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil) async throws(GitError) -> GitResult {
+    package func run(gitDir: String?, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil) async throws(GitError) -> GitResult {
         let full = ["--no-pager"] + (gitDir.map { ["--git-dir=" + $0] } ?? []) + arguments
         let label = (["git"] + arguments.prefix(2)).joined(separator: " ") + (gitDir.map { " in \($0)" } ?? "")
         guard let binary = executable ?? Self.gitInPath else { throw .launchFailed(command: label, reason: "git not found in PATH") }

@@ -1,18 +1,18 @@
 /// `git count-objects -v`, parsed, and the repack thresholds of the contract
 /// (shared by grok-pull's quick repacks and grok-fsck).
-public struct ObjectCounts: Sendable, Equatable {
-    public var loose = 0
-    public var looseSizeKiB = 0
-    public var inPack = 0
-    public var packs = 0
-    public var packSizeKiB = 0
-    public var garbage = 0
-    public var garbageSizeKiB = 0
-    public var alternate: String? = nil
+package struct ObjectCounts: Sendable, Equatable {
+    package var loose = 0
+    package var looseSizeKiB = 0
+    package var inPack = 0
+    package var packs = 0
+    package var packSizeKiB = 0
+    package var garbage = 0
+    package var garbageSizeKiB = 0
+    package var alternate: String? = nil
 
-    public init() {}
+    package init() {}
 
-    public init(parsing output: String) {
+    package init(parsing output: String) {
         for line in output.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon]
@@ -32,17 +32,17 @@ public struct ObjectCounts: Sendable, Equatable {
     }
 
     /// Disk use as grokmirror totals it: loose, packed and garbage KiB.
-    public var totalSizeKiB: Int { looseSizeKiB + packSizeKiB + garbageSizeKiB }
+    package var totalSizeKiB: Int { looseSizeKiB + packSizeKiB + garbageSizeKiB }
 
-    public enum RepackLevel: Int, Sendable, Comparable {
+    package enum RepackLevel: Int, Sendable, Comparable {
         case none = 0, quick = 1, full = 2
-        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+        package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     }
 
     /// ≥20 packs: full; ≥1200 loose: quick; loose objects ≥10 % of more than
     /// 500, or loose size ≥10 % of more than 1024 KiB: quick. `borrowed` are
     /// the counts of the alternates repository, which add to the totals.
-    public func repackLevel(borrowed: ObjectCounts? = nil) -> RepackLevel {
+    package func repackLevel(borrowed: ObjectCounts? = nil) -> RepackLevel {
         if packs >= 20 { return .full }
         if loose >= 1200 { return .quick }
         let totalObjects = loose + inPack + (borrowed?.inPack ?? 0)
@@ -62,7 +62,7 @@ extension ObjectCounts {
     /// index, objects in them, pack plus index size, and garbage (files git
     /// would report as such: stray names in the loose fan-out directories,
     /// pack-directory files that are not part of a complete pack).
-    public static func measure(gitDir: String) -> ObjectCounts {
+    package static func measure(gitDir: String) -> ObjectCounts {
         var counts = ObjectCounts()
         let objects = gitDir + "/objects"
         func addGarbage(_ path: String) {

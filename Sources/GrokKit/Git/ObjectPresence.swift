@@ -5,18 +5,18 @@ import Glibc
 /// checks, and alternates), the check `git show-ref` makes before printing a
 /// ref. It only ever proves presence: an object it cannot find is reported
 /// as unproven, and the caller lets git decide.
-public struct ObjectPresence {
+package struct ObjectPresence {
     /// The repository's object directory, then its alternates (realpaths).
-    public let objectDirectories: [String]
+    package let objectDirectories: [String]
     private var indexes: [PackIndex]? = nil
     /// `"<index>/<xx>"` of each fanout directory (under
     /// `objectDirectories[index]`) where an object was found loose: what
     /// the proof depends on besides the packs (see `RefsStamp`).
-    public private(set) var looseFanouts: Set<String> = []
+    package private(set) var looseFanouts: Set<String> = []
 
     /// nil when the object database layout is one we do not interpret
     /// (quoted alternates, an environment override, too deep a chain).
-    public init?(gitDir: String) {
+    package init?(gitDir: String) {
         if getenv("GIT_OBJECT_DIRECTORY") != nil || getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES") != nil { return nil }
         guard let directories = Self.objectDirectories(startingAt: gitDir + "/objects") else { return nil }
         objectDirectories = directories
@@ -45,12 +45,12 @@ public struct ObjectPresence {
     }
 
     /// True when every id is proven present.
-    public mutating func containsAll(_ objectIDs: [String]) -> Bool {
+    package mutating func containsAll(_ objectIDs: [String]) -> Bool {
         for oid in Set(objectIDs) where !contains(oid) { return false }
         return true
     }
 
-    public mutating func contains(_ objectID: String) -> Bool {
+    package mutating func contains(_ objectID: String) -> Bool {
         let utf8 = Array(objectID.utf8)
         guard Hex.isObjectID(utf8), let binary = Hex.decode(utf8) else { return false }
         let fanoutName = String(objectID.prefix(2)) + "/" + String(objectID.dropFirst(2))

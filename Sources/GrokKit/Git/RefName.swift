@@ -1,8 +1,8 @@
 /// git's refname rules (`git check-ref-format`), used to decide whether a
 /// ref found on disk is one git itself would list. Anything this rejects is
 /// left to git to interpret.
-public enum RefName {
-    public static func isValid(_ name: String) -> Bool {
+package enum RefName {
+    package static func isValid(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.last != UInt8(ascii: "/"), bytes.last != UInt8(ascii: "."),
               bytes != [UInt8(ascii: "@")] else { return false }
@@ -30,7 +30,7 @@ public enum RefName {
 
     /// What a manifest may carry as `head`: a symbolic ref to a valid refname
     /// or a bare object id (a detached HEAD).
-    public static func isValidHead(_ head: String) -> Bool {
+    package static func isValidHead(_ head: String) -> Bool {
         if head.hasPrefix("ref: ") { return isValid(String(head.dropFirst(5))) && head.dropFirst(5).hasPrefix("refs/") }
         return Hex.isObjectID(Array(head.utf8)) || Hex.isObjectID(Array(head.utf8), length: 64)
     }

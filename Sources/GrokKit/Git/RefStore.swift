@@ -8,14 +8,14 @@
 /// non-UTF-8 names, SHA-256 ids), the answer is `.needsGit` and the caller
 /// asks git itself. Equality with git is thereby only claimed where it is
 /// provable from the file formats.
-public enum RefStore {
-    public struct Ref: Sendable, Equatable {
-        public let name: String
-        public let objectID: String
-        public init(name: String, objectID: String) { self.name = name; self.objectID = objectID }
+package enum RefStore {
+    package struct Ref: Sendable, Equatable {
+        package let name: String
+        package let objectID: String
+        package init(name: String, objectID: String) { self.name = name; self.objectID = objectID }
     }
 
-    public enum Reading: Sendable, Equatable {
+    package enum Reading: Sendable, Equatable {
         case refs([Ref])
         case needsGit(reason: String)
     }
@@ -24,7 +24,7 @@ public enum RefStore {
 
     private struct Unprovable: Error { let reason: String }
 
-    public static func read(gitDir: String) -> Reading {
+    package static func read(gitDir: String) -> Reading {
         do {
             if FileSystem.exists(gitDir + "/reftable") { throw Unprovable(reason: "reftable ref storage") }
             var values: [String: LooseValue] = [:]

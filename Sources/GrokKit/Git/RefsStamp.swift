@@ -19,15 +19,15 @@ import Glibc
 /// any time less than `racyMargin` seconds before `now`, since file times
 /// are coarse and a change in the same tick would not move them (git's own
 /// "racy git" rule for its index).
-public enum RefsStamp {
+package enum RefsStamp {
     /// Seconds a time must lie before `now` for the stamp to be trusted.
-    public static let racyMargin = 2
+    package static let racyMargin = 2
 
     /// The stamp of `gitDir`, or nil when it cannot be trusted. `salt` is
     /// mixed in (the ignore globs), `looseFanouts` are `"<index>/<xx>"`
     /// (index into `objectDirectories`), `now` is Unix seconds taken before
     /// the refs were read.
-    public static func take(gitDir: String, objectDirectories: [String], looseFanouts: [String], salt: String, now: Int) -> String? {
+    package static func take(gitDir: String, objectDirectories: [String], looseFanouts: [String], salt: String, now: Int) -> String? {
         guard !FileSystem.exists(gitDir + "/reftable") else { return nil }
         var stamper = Stamper(oldestTrusted: now - racyMargin)
         stamper.hasher.update(salt)

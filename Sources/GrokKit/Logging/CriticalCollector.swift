@@ -3,17 +3,17 @@ import Synchronization
 
 /// Keeps every critical message of a run: grok-fsck mails them as its
 /// report, as the reference does with a CRITICAL-level handler.
-public final class CriticalCollector: Sendable {
+package final class CriticalCollector: Sendable {
     private let messages = Mutex<[String]>([])
 
-    public init() {}
+    package init() {}
 
-    public var collected: [String] { messages.withLock { $0 } }
+    package var collected: [String] { messages.withLock { $0 } }
 
     func append(_ message: String) { messages.withLock { $0.append(message) } }
 
     /// A handler that feeds this collector; combine it with the tool's own.
-    public var handler: some LogHandler { Handler(collector: self) }
+    package var handler: some LogHandler { Handler(collector: self) }
 
     private struct Handler: LogHandler {
         let collector: CriticalCollector

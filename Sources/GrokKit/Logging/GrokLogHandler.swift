@@ -6,15 +6,15 @@ import Logging
 /// critical ones), the log file gets
 /// `<tool>[<pid>] <date> <time>,<ms> - <LEVEL> - <message>` at info, or
 /// debug with `loglevel = debug`.
-public struct GrokLogHandler: LogHandler {
-    public let tool: String
-    public let consoleLevel: Logger.Level
-    public let file: LogFile?
-    public let fileLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+package struct GrokLogHandler: LogHandler {
+    package let tool: String
+    package let consoleLevel: Logger.Level
+    package let file: LogFile?
+    package let fileLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
 
-    public init(tool: String, verbose: Bool, file: LogFile?, debug: Bool) {
+    package init(tool: String, verbose: Bool, file: LogFile?, debug: Bool) {
         self.tool = tool
         self.consoleLevel = verbose ? .info : .critical
         self.file = file
@@ -22,12 +22,12 @@ public struct GrokLogHandler: LogHandler {
         self.logLevel = file == nil ? consoleLevel : min(consoleLevel, fileLevel)
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let message = "\(event.message)"
         if event.level >= consoleLevel { ProgressLine.shared.interrupt { StandardError.write(message) } }
         if let file, event.level >= fileLevel {
@@ -65,7 +65,7 @@ extension Logger {
     /// A logger for one of the tools (`manifest`, `pull`, `fsck`) writing to
     /// the console and `file`; with a collector, critical messages are also
     /// kept for a report.
-    public static func grok(tool: String, verbose: Bool, file: LogFile?, debug: Bool, collector: CriticalCollector? = nil) -> Logger {
+    package static func grok(tool: String, verbose: Bool, file: LogFile?, debug: Bool, collector: CriticalCollector? = nil) -> Logger {
         let handler = GrokLogHandler(tool: tool, verbose: verbose, file: file, debug: debug)
         guard let collector else { return Logger(label: "grokmirror.\(tool)") { _ in handler } }
         let collecting = collector.handler

@@ -3,15 +3,15 @@ import Synchronization
 
 /// An append-only log file that reopens itself when logrotate moves it away,
 /// like Python's `WatchedFileHandler` that grokmirror uses.
-public final class LogFile: Sendable {
-    public let path: String
+package final class LogFile: Sendable {
+    package let path: String
     private struct State: ~Copyable {
         var fd: Int32 = -1
         var identity: FileIdentity?
     }
     private let state = Mutex(State())
 
-    public init(path: String) throws(ConfigError) {
+    package init(path: String) throws(ConfigError) {
         self.path = path
         let opened = state.withLock { state in Self.reopen(path, &state) }
         guard opened else { throw .unreadable(path: path, reason: "cannot open log file: \(FileSystem.errorDescription())") }
@@ -25,11 +25,11 @@ public final class LogFile: Sendable {
     }
 
     /// Opens the path afresh (SIGHUP after logrotate's copytruncate or move).
-    public func reopen() {
+    package func reopen() {
         state.withLock { state in _ = Self.reopen(path, &state) }
     }
 
-    public func append(_ line: String) {
+    package func append(_ line: String) {
         state.withLock { state in
             if !FileIdentity.sameFile(FileIdentity(path: path), state.identity) {
                 _ = Self.reopen(path, &state)

@@ -4,15 +4,15 @@ import Synchronization
 /// A single self-rewriting status line on stderr for long runs, shown only
 /// when stderr is a terminal. Log messages printed meanwhile clear it first,
 /// so the two never interleave.
-public final class ProgressLine: Sendable {
-    public static let shared = ProgressLine()
+package final class ProgressLine: Sendable {
+    package static let shared = ProgressLine()
 
     private let isTerminal = isatty(2) == 1
     private struct State { var visible = false; var lastDraw: Double = 0 }
     private let state = Mutex(State())
 
     /// Redraws at most ten times a second.
-    public func update(_ text: @autoclosure () -> String) {
+    package func update(_ text: @autoclosure () -> String) {
         guard isTerminal else { return }
         let line = text()
         state.withLock { state in
@@ -24,7 +24,7 @@ public final class ProgressLine: Sendable {
         }
     }
 
-    public func clear() {
+    package func clear() {
         guard isTerminal else { return }
         state.withLock { state in
             if state.visible { _ = FileSystem.writeAll(2, Array("\r\u{1B}[K".utf8)) }

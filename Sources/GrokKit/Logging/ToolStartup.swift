@@ -3,15 +3,15 @@ import Logging
 /// What grok-pull and grok-fsck start from: the config, loaded and
 /// validated, the tool's settings from it, and the logger writing to
 /// `core.log`. A failure is one line on stderr naming the file.
-public struct ToolStartup<Settings: Sendable>: Sendable {
-    public let config: GrokConfig
-    public let settings: Settings
-    public let logger: Logger
+package struct ToolStartup<Settings: Sendable>: Sendable {
+    package let config: GrokConfig
+    package let settings: Settings
+    package let logger: Logger
     /// Kept so a daemon can reopen it on SIGHUP.
-    public let logFile: LogFile?
+    package let logFile: LogFile?
 
     /// Nil after reporting why the tool cannot start.
-    public static func load(tool: String, configPath: String, verbose: Bool, collector: CriticalCollector? = nil,
+    package static func load(tool: String, configPath: String, verbose: Bool, collector: CriticalCollector? = nil,
                             settings makeSettings: (GrokConfig) throws(ConfigError) -> Settings) -> ToolStartup? {
         do {
             let config = try GrokConfig.load(path: configPath)

@@ -1,11 +1,11 @@
 import CZlib
 
 /// gzip framing through zlib, for `.gz` manifests.
-public enum Gzip {
-    public enum Error: Swift.Error, CustomStringConvertible {
+package enum Gzip {
+    package enum Error: Swift.Error, CustomStringConvertible {
         case corrupt(String)
         case tooLarge(limit: Int)
-        public var description: String {
+        package var description: String {
             switch self {
             case .corrupt(let why): return "not valid gzip data (\(why))"
             case .tooLarge(let limit): return "decompresses to more than \(limit) bytes"
@@ -15,13 +15,13 @@ public enum Gzip {
 
     /// The gzip magic: manifests named `.gz` are sometimes served already
     /// decompressed by HTTP servers, so callers sniff before inflating.
-    public static func looksCompressed(_ data: [UInt8]) -> Bool {
+    package static func looksCompressed(_ data: [UInt8]) -> Bool {
         data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B
     }
 
     /// Inflates `data`, refusing to produce more than `limit` bytes (a gzip
     /// bomb must not exhaust memory).
-    public static func decompress(_ data: [UInt8], limit: Int = 1 << 30) throws(Error) -> [UInt8] {
+    package static func decompress(_ data: [UInt8], limit: Int = 1 << 30) throws(Error) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("zlib init failed")
@@ -64,7 +64,7 @@ public enum Gzip {
 
     /// Deflates `data` into a single gzip member. Level 6 is zlib's balance:
     /// manifests shrink ~10x, at a fraction of Python's level 9 cost.
-    public static func compress(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
+    package static func compress(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         precondition(deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
         defer { deflateEnd(&stream) }

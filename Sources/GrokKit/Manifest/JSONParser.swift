@@ -2,11 +2,11 @@
 /// `JSONValue`s. Written for the manifest: tens of thousands of entries must
 /// parse in a few tens of milliseconds, and Foundation's parser both loses
 /// key order and is several times slower on Linux.
-public struct JSONParser {
-    public struct Error: Swift.Error, CustomStringConvertible {
-        public let offset: Int
-        public let reason: String
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+package struct JSONParser {
+    package struct Error: Swift.Error, CustomStringConvertible {
+        package let offset: Int
+        package let reason: String
+        package var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -23,7 +23,7 @@ public struct JSONParser {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    public static func parse(_ data: [UInt8]) throws(Error) -> JSONValue {
+    package static func parse(_ data: [UInt8]) throws(Error) -> JSONValue {
         let result: Result<JSONValue, Error> = data.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(bytes: buffer)
             do throws(Error) {
@@ -43,25 +43,25 @@ public struct JSONParser {
     /// built: its bytes, and whether they are already in the exact form
     /// `JSONWriter.compact` would write (ASCII only, `", "`/`": "` separators,
     /// no other whitespace), so they can be copied back verbatim.
-    public struct ScannedMember: Sendable {
+    package struct ScannedMember: Sendable {
         /// The key decoded; U+FFFD stands for a lone surrogate.
-        public let key: String
+        package let key: String
         /// The key's bytes between its quotes, as written.
-        public let keySpelling: Range<Int>
-        public let range: Range<Int>
-        public let isCanonical: Bool
+        package let keySpelling: Range<Int>
+        package let range: Range<Int>
+        package let isCanonical: Bool
         /// Whether the key holds a lone surrogate escape (`\udc80`): such a
         /// key is no valid UTF-8 string, so `key` cannot name anything exactly.
-        public let keyIsLossy: Bool
+        package let keyIsLossy: Bool
         /// Whether a string of the value (or a key inside it) holds one:
         /// building the value would replace it, so it must not be built.
-        public let valueIsLossy: Bool
+        package let valueIsLossy: Bool
     }
 
     /// Validates a JSON document that must be an object, returning its
     /// members without building their values. This is what makes reading a
     /// huge manifest to change one entry cheap.
-    public static func scanObjectMembers(_ data: [UInt8]) throws(Error) -> [ScannedMember] {
+    package static func scanObjectMembers(_ data: [UInt8]) throws(Error) -> [ScannedMember] {
         let result: Result<[ScannedMember], Error> = data.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(bytes: buffer)
             do throws(Error) {
@@ -379,7 +379,7 @@ public struct JSONParser {
     /// quotes) decodes to, as UTF-8 that lets surrogates through (WTF-8).
     /// Why: equal bytes are then equal Python strings, and byte order is
     /// the code point order of Python's `sorted`, lone surrogates included.
-    public static func codePoints(ofSpelling spelling: ArraySlice<UInt8>) -> [UInt8] {
+    package static func codePoints(ofSpelling spelling: ArraySlice<UInt8>) -> [UInt8] {
         Array(spelling).withUnsafeBufferPointer { buffer in
             var parser = JSONParser(bytes: buffer)
             var out: [UInt8] = []

@@ -1,7 +1,7 @@
 /// A JSON value that keeps object key order and number spelling, so that a
 /// read-modify-write of a manifest preserves everything it does not touch
 /// (unknown keys included), as grokmirror's dict round trip does.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number as written: floats and huge integers survive a round trip.
@@ -10,21 +10,21 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
-    public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
+    package static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
-    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    public var intValue: Int? {
+    package var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    package var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    package var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    package var intValue: Int? {
         guard case .number(let text) = self else { return nil }
         if let value = Int(text) { return value }
         return Double(text).flatMap { $0.isFinite && abs($0) < 9e18 ? Int($0) : nil }
     }
-    public var isNull: Bool { if case .null = self { return true } else { return false } }
+    package var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// Strings compare by bytes (`ExactKey`), as Python compares them: a
     /// description rewritten from NFC to NFD is a change to mirror.
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -40,20 +40,20 @@ public enum JSONValue: Sendable, Equatable {
 /// An insertion-ordered JSON object. Setting an existing key keeps its
 /// position, like a Python dict. Keys are distinct when their bytes are
 /// (`ExactKey`): the fsck status file is keyed by paths.
-public struct JSONObject: Sendable, Equatable {
-    public private(set) var keys: [String] = []
+package struct JSONObject: Sendable, Equatable {
+    package private(set) var keys: [String] = []
     private var values: [ExactKey: JSONValue] = [:]
 
-    public init() {}
+    package init() {}
 
-    public init(_ pairs: [(String, JSONValue)]) {
+    package init(_ pairs: [(String, JSONValue)]) {
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    package var count: Int { keys.count }
+    package var isEmpty: Bool { keys.isEmpty }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get { values[ExactKey(key)] }
         set {
             let exact = ExactKey(key)
@@ -65,8 +65,8 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, values[ExactKey($0)]!) } }
+    package var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, values[ExactKey($0)]!) } }
 
     /// Entries compare by value, not by key order (as Python dicts do).
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.values == rhs.values }
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.values == rhs.values }
 }

@@ -2,8 +2,8 @@
 /// `", "`/`": "` separators when compact; indent 2 with sorted keys when
 /// pretty; indent 2 in insertion order when indented), so files we write
 /// look like grokmirror's.
-public struct JSONWriter {
-    public enum Style: Sendable { case compact, pretty, indented }
+package struct JSONWriter {
+    package enum Style: Sendable { case compact, pretty, indented }
 
     private var out: [UInt8] = []
     private let style: Style
@@ -13,7 +13,7 @@ public struct JSONWriter {
         out.reserveCapacity(capacity)
     }
 
-    public static func serialize(_ value: JSONValue, style: Style, capacityHint: Int = 1024) -> [UInt8] {
+    package static func serialize(_ value: JSONValue, style: Style, capacityHint: Int = 1024) -> [UInt8] {
         var writer = JSONWriter(style: style, capacity: capacityHint)
         writer.write(value, indent: 0)
         return writer.out

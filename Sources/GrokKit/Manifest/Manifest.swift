@@ -9,12 +9,12 @@
 /// Members no tool can act on (`UndecodableEntry`) are kept apart: in no
 /// lookup, not in `gitdirs` or `count` (which removal protection counts),
 /// and written back as they were read.
-public struct Manifest: Sendable {
-    public enum DecodeError: Error, CustomStringConvertible {
+package struct Manifest: Sendable {
+    package enum DecodeError: Error, CustomStringConvertible {
         case json(JSONParser.Error)
         case notAnObject
         case badEntry(String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .json(let error): return error.description
             case .notAnObject: return "the top level is not a JSON object"
@@ -39,18 +39,18 @@ public struct Manifest: Sendable {
         }
     }
 
-    public private(set) var gitdirs: [Gitdir] = []
+    package private(set) var gitdirs: [Gitdir] = []
     private var entries: [Gitdir: Stored] = [:]
     /// The members whose key or value holds a lone surrogate escape, in
     /// file order (see `UndecodableEntry`).
-    public private(set) var undecodable: [UndecodableEntry] = []
+    package private(set) var undecodable: [UndecodableEntry] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { gitdirs.count }
-    public var isEmpty: Bool { gitdirs.isEmpty }
+    package var count: Int { gitdirs.count }
+    package var isEmpty: Bool { gitdirs.isEmpty }
 
-    public subscript(gitdir: Gitdir) -> ManifestEntry? {
+    package subscript(gitdir: Gitdir) -> ManifestEntry? {
         get { entries[gitdir]?.entry }
         set {
             if let newValue {
@@ -67,15 +67,15 @@ public struct Manifest: Sendable {
 
     /// Removes several entries in one pass (a purge of thousands of entries
     /// must not be quadratic).
-    public mutating func remove(_ doomed: Set<Gitdir>) {
+    package mutating func remove(_ doomed: Set<Gitdir>) {
         guard !doomed.isEmpty else { return }
         for gitdir in doomed { entries.removeValue(forKey: gitdir) }
         gitdirs.removeAll { doomed.contains($0) }
     }
 
-    public func contains(_ gitdir: Gitdir) -> Bool { entries[gitdir] != nil }
+    package func contains(_ gitdir: Gitdir) -> Bool { entries[gitdir] != nil }
 
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Manifest {
+    package static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Manifest {
         let members: [JSONParser.ScannedMember]
         do { members = try JSONParser.scanObjectMembers(bytes) } catch {
             if error.reason == "expected an object" { throw .notAnObject }
@@ -134,7 +134,7 @@ public struct Manifest: Sendable {
     /// them. Their values keep the layout they were read with, so one read
     /// from a compact file is one line in a pretty one and vice versa, and
     /// keys inside them are not re-sorted: JSON that Python reads the same.
-    public func encode(pretty: Bool) -> [UInt8] {
+    package func encode(pretty: Bool) -> [UInt8] {
         var writer = JSONWriter(style: pretty ? .pretty : .compact, capacity: count * (pretty ? 400 : 260) + 64)
         writer.appendByte(UInt8(ascii: "{"))
         var written = 0
@@ -200,7 +200,7 @@ public struct Manifest: Sendable {
 extension Manifest: Equatable {
     /// Manifests compare by value: same gitdirs, entries equal as JSON,
     /// and the same kept members.
-    public static func == (lhs: Manifest, rhs: Manifest) -> Bool {
+    package static func == (lhs: Manifest, rhs: Manifest) -> Bool {
         lhs.count == rhs.count && lhs.gitdirs.allSatisfy { lhs[$0] == rhs[$0] } && lhs.undecodable == rhs.undecodable
     }
 }

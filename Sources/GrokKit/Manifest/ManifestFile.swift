@@ -1,15 +1,15 @@
 /// A manifest on disk: how it is read, and how it is replaced atomically.
-public struct ManifestFile: Sendable {
+package struct ManifestFile: Sendable {
     /// JSON's insignificant whitespace: space, tab, LF, CR.
     private static let jsonWhitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
 
-    public enum ReadError: Error, Equatable, CustomStringConvertible {
+    package enum ReadError: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
         case undecodable(path: String, reason: String)
         /// Neither gzip nor JSON text starting with `{`: some other file
         /// (a config, a script) that no tool may replace.
         case notAManifest(path: String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .unreadable(let path, let reason): return "cannot read manifest \(path): \(reason)"
             case .undecodable(let path, let reason): return "cannot parse manifest \(path): \(reason)"
@@ -19,20 +19,20 @@ public struct ManifestFile: Sendable {
         }
     }
 
-    public struct WriteError: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot write manifest \(path): \(reason)" }
+    package struct WriteError: Error, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "cannot write manifest \(path): \(reason)" }
     }
 
     /// The step of an `update` that failed; nothing was written.
-    public enum UpdateError<Failure: Error>: Error, CustomStringConvertible {
+    package enum UpdateError<Failure: Error>: Error, CustomStringConvertible {
         case lock(FileLock.Error)
         case read(ReadError)
         /// The change gave up.
         case change(Failure)
         case write(WriteError)
-        public var description: String {
+        package var description: String {
             switch self {
             case .lock(let error): return error.description
             case .read(let error): return error.description
@@ -42,17 +42,17 @@ public struct ManifestFile: Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     /// grokmirror decides compression by a `.gz` anywhere in the name.
-    public var isCompressed: Bool { path.contains(".gz") }
+    package var isCompressed: Bool { path.contains(".gz") }
 
-    public var exists: Bool { FileSystem.exists(path) }
+    package var exists: Bool { FileSystem.exists(path) }
 
     /// Reads the manifest; a missing file is an empty manifest (first run).
-    public func read() throws(ReadError) -> Manifest {
+    package func read() throws(ReadError) -> Manifest {
         guard exists else { return Manifest() }
         if FileSystem.isDirectory(path) { throw .unreadable(path: path, reason: "it is a directory") }
         guard let raw = FileSystem.read(path, limit: 1 << 30) else {
@@ -65,7 +65,7 @@ public struct ManifestFile: Sendable {
     /// (a torn copy from another tool) is started afresh, since the caller
     /// rewrites it whole; a file that is not a manifest, or cannot be read,
     /// is an error, so it is never replaced.
-    public func readForRewrite() throws(ReadError) -> Manifest {
+    package func readForRewrite() throws(ReadError) -> Manifest {
         do { return try read() } catch {
             guard case .undecodable = error else { throw error }
             return Manifest()
@@ -76,7 +76,7 @@ public struct ManifestFile: Sendable {
     /// gunzipping them when they carry the gzip magic. Content whose first
     /// non-blank byte is not `{` is `.notAManifest`, so a mistyped `-m`
     /// never has its file replaced; blank content is `.undecodable`.
-    public static func decode(_ raw: [UInt8], source: String, sizeLimit: Int = 1 << 30) throws(ReadError) -> Manifest {
+    package static func decode(_ raw: [UInt8], source: String, sizeLimit: Int = 1 << 30) throws(ReadError) -> Manifest {
         var bytes = raw
         if Gzip.looksCompressed(raw) {
             do { bytes = try Gzip.decompress(raw, limit: sizeLimit) } catch {
@@ -116,7 +116,7 @@ public struct ManifestFile: Sendable {
     ///   - written: runs after the write, still under the lock.
     /// - Returns: the manifest as changed (as read, when `change` said no).
     /// - Throws: the step that failed; nothing is written after it.
-    public func update<Failure: Error>(pretty: Bool,
+    package func update<Failure: Error>(pretty: Bool,
                                        lock: (ManifestFile) async throws(FileLock.Error) -> FileLock = { try FileLock.acquire(for: $0.path) },
                                        read: (ManifestFile) throws(ReadError) -> Manifest = { try $0.read() },
                                        _ change: (inout Manifest) async throws(Failure) -> Bool,
@@ -136,7 +136,7 @@ public struct ManifestFile: Sendable {
 
     /// Replaces the manifest atomically (see `AtomicFile`). Call with the
     /// manifest lock held.
-    public func write(_ manifest: Manifest, pretty: Bool, mtime: Int? = nil) throws(WriteError) {
+    package func write(_ manifest: Manifest, pretty: Bool, mtime: Int? = nil) throws(WriteError) {
         var bytes = manifest.encode(pretty: pretty)
         // zlib level 6 on small manifests; on large ones level 1, which is
         // twice as fast for ~15% more bytes and keeps hook runs quick.

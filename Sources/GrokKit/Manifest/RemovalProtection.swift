@@ -7,24 +7,24 @@
 /// origin without repositories. Real deletions come a few at a time; a run
 /// that would drop every entry, or more than `percent` of them (and more
 /// than `slack`), stops and says how to override it.
-public struct RemovalProtection: Sendable, Equatable {
+package struct RemovalProtection: Sendable, Equatable {
     /// The share of the entries (0–100) a run may drop without an override.
-    public var percent: Int
+    package var percent: Int
     /// Up to this many entries may always go, so small collections can
     /// still lose a repository or two (unless that is all of them).
-    public var slack: Int
+    package var slack: Int
 
     /// grok-manifest's and grok-fsck's protection: 20 %, with 3 entries slack.
-    public static let standard = RemovalProtection(percent: 20, slack: 3)
+    package static let standard = RemovalProtection(percent: 20, slack: 3)
 
-    public init(percent: Int, slack: Int) {
+    package init(percent: Int, slack: Int) {
         self.percent = percent
         self.slack = slack
     }
 
     /// Why dropping `removing` of `total` entries is refused, or nil when
     /// it may go ahead.
-    public func refusal(removing: Int, of total: Int) -> String? {
+    package func refusal(removing: Int, of total: Int) -> String? {
         guard removing > 0, total > 0 else { return nil }
         if removing >= total { return "it would remove all \(total) entries" }
         if removing > slack && removing * 100 > percent * total {

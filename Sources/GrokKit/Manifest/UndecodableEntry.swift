@@ -9,12 +9,12 @@
 /// rewrite with U+FFFD in its place would publish a name that never
 /// existed. So its key spelling and value bytes go through every rewrite as
 /// they were read.
-public struct UndecodableEntry: Sendable, Equatable {
+package struct UndecodableEntry: Sendable, Equatable {
     /// The key between its quotes, as written (`/r\udcfd.git`): how
     /// messages name the entry, and what is written back.
-    public let spelling: String
+    package let spelling: String
     /// The gitdir, when the key itself decodes (only a value does not).
-    public let gitdir: Gitdir?
+    package let gitdir: Gitdir?
     /// The value's JSON bytes, as read (whitespace included).
     let value: ArraySlice<UInt8>
     /// The key's code points as WTF-8 (`JSONParser.codePoints`): two
@@ -34,7 +34,7 @@ public struct UndecodableEntry: Sendable, Equatable {
     }
 
     /// The same key and the same value bytes; where it was read does not count.
-    public static func == (lhs: UndecodableEntry, rhs: UndecodableEntry) -> Bool {
+    package static func == (lhs: UndecodableEntry, rhs: UndecodableEntry) -> Bool {
         lhs.identity == rhs.identity && lhs.value.elementsEqual(rhs.value)
     }
 }

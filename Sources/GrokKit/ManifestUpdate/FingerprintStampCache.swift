@@ -6,22 +6,22 @@
 /// and every entry is checked against the disk before use (`RefsStamp`).
 /// One line per repository: `stamp fingerprint|- ignored(0|1) fanouts|-
 /// fullpath`, fanouts comma-separated; paths holding a newline are not kept.
-public struct FingerprintStampCache: Sendable {
-    public let path: String
+package struct FingerprintStampCache: Sendable {
+    package let path: String
     /// Keyed by fullpath, byte-exact: an NFC and an NFD spelling of one
     /// name are two repositories with two fingerprints.
-    public private(set) var entries: [ExactKey: StampedFingerprint] = [:]
+    package private(set) var entries: [ExactKey: StampedFingerprint] = [:]
     private var loaded: [ExactKey: StampedFingerprint] = [:]
     /// A file by that name with no line of ours is left alone.
     private var foreign = false
 
     /// The cache file that belongs to `manifestPath`.
-    public init(manifestPath: String) {
+    package init(manifestPath: String) {
         path = PathUtilities.join(PathUtilities.dirname(manifestPath), "." + PathUtilities.basename(manifestPath) + ".stamps")
     }
 
     /// Reads the file (at most 256 MiB); what cannot be parsed is skipped.
-    public mutating func load() {
+    package mutating func load() {
         guard let bytes = FileSystem.read(path, limit: 256 << 20) else { return }
         for line in bytes.split(separator: 0x0A) {
             let fields = line.split(separator: 0x20, maxSplits: 4, omittingEmptySubsequences: false)
@@ -37,17 +37,17 @@ public struct FingerprintStampCache: Sendable {
     }
 
     /// What the last run remembered for `fullpath`.
-    public func known(_ fullpath: String) -> StampedFingerprint? { loaded[ExactKey(fullpath)] }
+    package func known(_ fullpath: String) -> StampedFingerprint? { loaded[ExactKey(fullpath)] }
 
     /// Remembers this run's result for `fullpath` (nil: nothing to keep).
-    public mutating func record(_ fullpath: String, _ stamped: StampedFingerprint?) {
+    package mutating func record(_ fullpath: String, _ stamped: StampedFingerprint?) {
         guard let stamped, !fullpath.contains("\n") else { return }
         entries[ExactKey(fullpath)] = stamped
     }
 
     /// Replaces the file with this run's entries, unless nothing changed.
     /// Failures are ignored: the next run computes again.
-    public func save() {
+    package func save() {
         guard !foreign, entries != loaded else { return }
         var text = ""
         for (fullpath, entry) in entries.sorted(by: { $0.key < $1.key }) {

@@ -2,8 +2,8 @@ import Logging
 
 /// grok-manifest from parsed arguments to exit code: the whole tool, minus
 /// argument parsing.
-public enum ManifestCommand {
-    public static func run(_ cli: ManifestOptions.CommandLine) async -> Int32 {
+package enum ManifestCommand {
+    package static func run(_ cli: ManifestOptions.CommandLine) async -> Int32 {
         let options: ManifestOptions
         do { options = try ManifestOptions.resolve(cli) } catch {
             StandardError.write("grok-manifest: \(error.description)")

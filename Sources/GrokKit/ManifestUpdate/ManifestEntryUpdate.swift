@@ -1,11 +1,11 @@
 /// How a repository's fresh `RepoInfo` is folded into its manifest entry
 /// (pure).
-public enum ManifestEntryUpdate {
+package enum ManifestEntryUpdate {
     /// `reference` follows grokmirror's rules, which 1.x replicas rely on:
     /// when the forkgroup changed, the first sibling (by sorted URL) of the
     /// objstore; otherwise what the entry had; and for plain alternates (no
     /// forkgroup) the repository borrowed from.
-    public static func reference(previous: ManifestEntry?, info: RepoInfo, objstoreSiblingURLs: [String], toplevel: String) -> String? {
+    package static func reference(previous: ManifestEntry?, info: RepoInfo, objstoreSiblingURLs: [String], toplevel: String) -> String? {
         var reference: String?
         if previous?.forkgroup != info.forkgroup {
             reference = objstoreSiblingURLs.sortedByBytes().first.map { "/" + PathUtilities.relative($0, to: toplevel) }
@@ -21,7 +21,7 @@ public enum ManifestEntryUpdate {
     /// The updated entry: known keys replaced, unknown keys kept. Unlike
     /// grokmirror, a description, owner or forkgroup that disappeared from
     /// the repository also disappears from the entry.
-    public static func apply(_ info: RepoInfo, to previous: ManifestEntry?, reference: String?) -> ManifestEntry {
+    package static func apply(_ info: RepoInfo, to previous: ManifestEntry?, reference: String?) -> ManifestEntry {
         var entry = previous ?? ManifestEntry()
         entry.modified = info.modified
         entry.fingerprint = info.fingerprint

@@ -1,58 +1,58 @@
 /// Everything one grok-manifest run needs, after merging the command line
 /// over the config file (command-line values win, as in grokmirror).
-public struct ManifestOptions: Sendable {
-    public var manifestPath: String
-    public var toplevel: String
-    public var logFile: String? = nil
-    public var debug = false
-    public var useNow = false
-    public var checkExportOK = false
-    public var purge = false
+package struct ManifestOptions: Sendable {
+    package var manifestPath: String
+    package var toplevel: String
+    package var logFile: String? = nil
+    package var debug = false
+    package var useNow = false
+    package var checkExportOK = false
+    package var purge = false
     /// `--force-purge`: drop vanished entries even beyond `RemovalProtection`.
-    public var forcePurge = false
-    public var remove = false
-    public var pretty = false
-    public var ignorePaths: [Glob] = []
-    public var ignoreRefs: [Glob] = []
-    public var waitForManifest = false
-    public var verbose = false
-    public var paths: [String] = []
+    package var forcePurge = false
+    package var remove = false
+    package var pretty = false
+    package var ignorePaths: [Glob] = []
+    package var ignoreRefs: [Glob] = []
+    package var waitForManifest = false
+    package var verbose = false
+    package var paths: [String] = []
     /// `-o`: fetch each updated repository into its objstore repository.
-    public var fetchObjstore = false
-    public var objstore: String? = nil
-    public var objstoreUsesPlumbing = false
-    public var privateRepos: [Glob] = []
+    package var fetchObjstore = false
+    package var objstore: String? = nil
+    package var objstoreUsesPlumbing = false
+    package var privateRepos: [Glob] = []
 
-    public init(manifestPath: String, toplevel: String) {
+    package init(manifestPath: String, toplevel: String) {
         self.manifestPath = manifestPath
         self.toplevel = toplevel
     }
 
     /// The values the command line leaves open, in the forms it can give them.
-    public struct CommandLine: Sendable {
-        public var configPath: String? = nil
-        public var manifestPath: String? = nil
-        public var toplevel: String? = nil
-        public var logFile: String? = nil
-        public var useNow = false
-        public var checkExportOK = false
-        public var purge = false
-        public var forcePurge = false
-        public var remove = false
-        public var pretty = false
-        public var ignorePaths: [String] = []
-        public var ignoreRefs: [String] = []
-        public var waitForManifest = false
-        public var verbose = false
-        public var paths: [String] = []
-        public var fetchObjstore = false
-        public init() {}
+    package struct CommandLine: Sendable {
+        package var configPath: String? = nil
+        package var manifestPath: String? = nil
+        package var toplevel: String? = nil
+        package var logFile: String? = nil
+        package var useNow = false
+        package var checkExportOK = false
+        package var purge = false
+        package var forcePurge = false
+        package var remove = false
+        package var pretty = false
+        package var ignorePaths: [String] = []
+        package var ignoreRefs: [String] = []
+        package var waitForManifest = false
+        package var verbose = false
+        package var paths: [String] = []
+        package var fetchObjstore = false
+        package init() {}
     }
 
-    public enum ResolutionError: Error, CustomStringConvertible {
+    package enum ResolutionError: Error, CustomStringConvertible {
         case config(ConfigError)
         case usage(String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .config(let error): return error.description
             case .usage(let message): return message
@@ -61,7 +61,7 @@ public struct ManifestOptions: Sendable {
     }
 
     /// Merges the command line over the config file (when one is given).
-    public static func resolve(_ cli: CommandLine) throws(ResolutionError) -> ManifestOptions {
+    package static func resolve(_ cli: CommandLine) throws(ResolutionError) -> ManifestOptions {
         var manifestPath = cli.manifestPath
         var toplevel = cli.toplevel
         var logFile = cli.logFile

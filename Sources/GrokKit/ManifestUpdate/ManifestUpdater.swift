@@ -3,21 +3,21 @@ import Logging
 
 /// One grok-manifest run: lock the manifest, read it, walk or take the given
 /// paths, fold each repository's state in, write it back atomically.
-public struct ManifestUpdater: Sendable {
-    public let options: ManifestOptions
-    public let logger: Logger
-    public let git: GitRunner
+package struct ManifestUpdater: Sendable {
+    package let options: ManifestOptions
+    package let logger: Logger
+    package let git: GitRunner
     /// How many repositories are read at once (mostly waiting on git).
-    public let concurrency: Int
+    package let concurrency: Int
 
-    public init(options: ManifestOptions, logger: Logger, git: GitRunner = GitRunner(), concurrency: Int? = nil) {
+    package init(options: ManifestOptions, logger: Logger, git: GitRunner = GitRunner(), concurrency: Int? = nil) {
         self.options = options
         self.logger = logger
         self.git = git
         self.concurrency = concurrency ?? max(2, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    public enum ExitStatus: Int32, Sendable, Error {
+    package enum ExitStatus: Int32, Sendable, Error {
         case success = 0
         case failure = 1
         case usage = 2
@@ -37,7 +37,7 @@ public struct ManifestUpdater: Sendable {
         let error: String?
     }
 
-    public func run() async -> ExitStatus {
+    package func run() async -> ExitStatus {
         let started = ContinuousClock.now
         let manifestFile = ManifestFile(path: options.manifestPath)
         // Read while the manifest is locked and walked (a Task: an async

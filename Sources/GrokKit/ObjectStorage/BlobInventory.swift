@@ -3,15 +3,15 @@ import Glibc
 /// An objstore repository's blobs and their sizes, for the `blobs` merge
 /// strategy, cached in `grokmirror.blobs` for 30 days as grokmirror does
 /// (listing every object of a large repository is slow).
-public struct BlobInventory: Sendable {
+package struct BlobInventory: Sendable {
     static let header = "# Blobs and sizes used for sibling calculation\n"
     static let maximumAge = 30 * 86400
     let git: GitRunner
 
-    public init(git: GitRunner) { self.git = git }
+    package init(git: GitRunner) { self.git = git }
 
     /// hash → size; empty when git fails.
-    public func of(_ fullpath: String) async -> [String: Int] {
+    package func of(_ fullpath: String) async -> [String: Int] {
         let cache = fullpath + "/grokmirror.blobs"
         if let modified = FileSystem.modificationTime(cache), modified < Int(time(nil)) - Self.maximumAge { unlink(cache) }
         if let text = FileSystem.readString(cache) { return Self.parse(text) }

@@ -5,14 +5,14 @@ import Logging
 /// from `objstore/<forkgroup>.git` before its first fetch, so it downloads
 /// only what the objstore lacks; afterwards its new objects go into the
 /// objstore for the next fork.
-public struct ObjectStoreAttachment: Sendable {
-    public let objstore: String
-    public let plumbing: Bool
-    public let preloadBundleURL: String?
+package struct ObjectStoreAttachment: Sendable {
+    package let objstore: String
+    package let plumbing: Bool
+    package let preloadBundleURL: String?
     let git: GitRunner
     let logger: Logger
 
-    public init(objstore: String, plumbing: Bool, preloadBundleURL: String?, git: GitRunner, logger: Logger) {
+    package init(objstore: String, plumbing: Bool, preloadBundleURL: String?, git: GitRunner, logger: Logger) {
         self.objstore = objstore
         self.plumbing = plumbing
         self.preloadBundleURL = preloadBundleURL
@@ -20,7 +20,7 @@ public struct ObjectStoreAttachment: Sendable {
         self.logger = logger
     }
 
-    public func storePath(_ forkgroup: String) -> String { objstore + "/" + forkgroup + ".git" }
+    package func storePath(_ forkgroup: String) -> String { objstore + "/" + forkgroup + ".git" }
 
     /// Makes the empty repository at `path` borrow from the forkgroup's
     /// objstore repository, creating that when missing: `sibling`, a
@@ -28,7 +28,7 @@ public struct ObjectStoreAttachment: Sendable {
     /// objects at once), else a preload bundle seeds it. The objstore's
     /// lock is held throughout, so grok-fsck cannot see it unused and
     /// delete it halfway.
-    public func attach(_ path: String, forkgroup: String, isPrivate: Bool, migrating sibling: String?) async throws(ObjectStoreRepository.Failure) {
+    package func attach(_ path: String, forkgroup: String, isPrivate: Bool, migrating sibling: String?) async throws(ObjectStoreRepository.Failure) {
         guard FileSystem.makeDirectories(objstore) else { throw .init(message: "cannot create \(objstore): \(FileSystem.errorDescription())") }
         let location = storePath(forkgroup)
         do {
@@ -61,7 +61,7 @@ public struct ObjectStoreAttachment: Sendable {
     }
 
     /// Whether the objstore repository holds no objects yet.
-    public func isEmpty(_ store: String) -> Bool {
+    package func isEmpty(_ store: String) -> Bool {
         let counts = ObjectCounts.measure(gitDir: store)
         return counts.loose == 0 && counts.inPack == 0
     }
@@ -72,7 +72,7 @@ public struct ObjectStoreAttachment: Sendable {
     /// Without `wait`, an objstore another process holds is left for
     /// grok-fsck to fetch into (a push hook must not hang on a repack).
     @discardableResult
-    public func fetchIn(_ path: String, store storePath: String, wait: Bool = true) async -> Bool {
+    package func fetchIn(_ path: String, store storePath: String, wait: Bool = true) async -> Bool {
         let store = ObjectStoreRepository(path: storePath, git: git)
         let plumbing = self.plumbing
         do {

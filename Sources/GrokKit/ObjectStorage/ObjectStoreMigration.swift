@@ -12,8 +12,8 @@ import Logging
 /// point at it, and only the quick repack the caller runs afterwards drops
 /// the repository's own copies. A private repository borrows but is never
 /// fetched in, so its objects never reach another repository's refs.
-public struct ObjectStoreMigration: Sendable {
-    public enum Outcome: Sendable, Equatable {
+package struct ObjectStoreMigration: Sendable {
+    package enum Outcome: Sendable, Equatable {
         case unchanged
         /// These repositories now borrow from an objstore repository; a
         /// quick repack drops the objects it holds.
@@ -21,12 +21,12 @@ public struct ObjectStoreMigration: Sendable {
         case failed(String)
     }
 
-    public struct Settings: Sendable {
-        public var objstore: String
-        public var toplevel: String
-        public var baselines: [Glob] = []
-        public var privateRepos: [Glob] = []
-        public init(objstore: String, toplevel: String) {
+    package struct Settings: Sendable {
+        package var objstore: String
+        package var toplevel: String
+        package var baselines: [Glob] = []
+        package var privateRepos: [Glob] = []
+        package init(objstore: String, toplevel: String) {
             self.objstore = objstore
             self.toplevel = PathUtilities.realpath(toplevel)
         }
@@ -39,7 +39,7 @@ public struct ObjectStoreMigration: Sendable {
     let repositoryRoots: SiblingMatch.Index<ExactKey>
     /// Root commits of the objstore repositories, refreshed as they take
     /// repositories in.
-    public private(set) var storeRoots: [String: Set<String>] {
+    package private(set) var storeRoots: [String: Set<String>] {
         didSet { knownBaselineHolders = nil }
     }
     private var migratedParents: Set<ExactKey> = []
@@ -53,11 +53,11 @@ public struct ObjectStoreMigration: Sendable {
     /// again only after the stores or their siblings change.
     private var knownBaselineHolders: Set<String>?
     /// Some repository changed objstore this run.
-    public private(set) var changed = false
+    package private(set) var changed = false
 
     /// Reads the root commits of every repository (cached in
     /// `grokmirror.roots` after the first time).
-    public static func scan(_ settings: Settings, git: GitRunner, logger: Logger) async -> ObjectStoreMigration {
+    package static func scan(_ settings: Settings, git: GitRunner, logger: Logger) async -> ObjectStoreMigration {
         logger.info("   search: getting parent commit info from all repos, may take a while")
         let roots = RootCommits(git: git)
         var repositoryRoots: [ExactKey: Set<String>] = [:]
@@ -74,14 +74,14 @@ public struct ObjectStoreMigration: Sendable {
     }
 
     /// The repositories directly under the objstore directory (realpaths).
-    public static func objectStores(in objstore: String) -> [String] {
+    package static func objectStores(in objstore: String) -> [String] {
         guard FileSystem.isDirectory(objstore) else { return [] }
         return RepositoryWalker(excludeObjectStores: false).findAll(under: objstore)
             .filter { FileSystem.kind($0) != .symlink }.map(PathUtilities.realpath).sorted()
     }
 
     /// `realpath` is the repository's, resolved (as the scan keyed them).
-    public mutating func migrate(_ realpath: String, gitdir: String, borrowed: String?) async -> Outcome {
+    package mutating func migrate(_ realpath: String, gitdir: String, borrowed: String?) async -> Outcome {
         if let borrowed, PathUtilities.isInside(borrowed, root: settings.objstore) {
             if !isMarkedPrivate(gitdir) { return await register(realpath, gitdir: gitdir, in: ObjectStoreRepository(path: borrowed, git: git)) }
             return .unchanged

@@ -5,8 +5,8 @@ import Logging
 /// merge redundant ones, delete unused ones, keep each one's siblings
 /// (remotes, telltale, fetched objects, virtual refs) in step with who
 /// borrows from it, and set baselines and the delta-island core.
-public struct ObjectStoreUpkeep: Sendable {
-    public enum MergeStrategy: String, Sendable {
+package struct ObjectStoreUpkeep: Sendable {
+    package enum MergeStrategy: String, Sendable {
         /// Equal root-commit sets.
         case exact
         /// Related root-commit sets (subset, or a root or two apart).
@@ -15,35 +15,35 @@ public struct ObjectStoreUpkeep: Sendable {
         case blobs
     }
 
-    public struct Settings: Sendable {
-        public var objstore: String
-        public var toplevel: String
-        public var baselines: [Glob] = []
-        public var islandCores: [Glob] = []
-        public var mergeStrategy = MergeStrategy.exact
-        public var plumbing = false
-        public init(objstore: String, toplevel: String) {
+    package struct Settings: Sendable {
+        package var objstore: String
+        package var toplevel: String
+        package var baselines: [Glob] = []
+        package var islandCores: [Glob] = []
+        package var mergeStrategy = MergeStrategy.exact
+        package var plumbing = false
+        package init(objstore: String, toplevel: String) {
             self.objstore = objstore
             self.toplevel = PathUtilities.realpath(toplevel)
         }
     }
 
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// Objstore repositories that need a full repack now (merged into,
         /// trimmed, or a new island core).
-        public var changed: Set<String> = []
-        public var deleted: Set<String> = []
+        package var changed: Set<String> = []
+        package var deleted: Set<String> = []
         /// The borrower map after merges moved siblings.
-        public var borrowers = BorrowerMap()
+        package var borrowers = BorrowerMap()
         /// What the manifest should say about each sibling.
-        public var links: [(gitdir: String, forkgroup: String, reference: String?)] = []
+        package var links: [(gitdir: String, forkgroup: String, reference: String?)] = []
     }
 
     let settings: Settings
     let git: GitRunner
     let logger: Logger
 
-    public init(settings: Settings, git: GitRunner, logger: Logger) {
+    package init(settings: Settings, git: GitRunner, logger: Logger) {
         self.settings = settings
         self.git = git
         self.logger = logger
@@ -52,7 +52,7 @@ public struct ObjectStoreUpkeep: Sendable {
     /// `borrowers`: realpath of each lender → realpaths of its borrowers;
     /// `storeRoots`: root commits of each objstore repository; `listed`:
     /// whether a gitdir is in the manifest.
-    public func run(borrowers: BorrowerMap, storeRoots: [String: Set<String>], listed: (String) -> Bool) async -> Report {
+    package func run(borrowers: BorrowerMap, storeRoots: [String: Set<String>], listed: (String) -> Bool) async -> Report {
         var borrowers = borrowers
         var report = Report()
         if let unseen = borrowers.unseen.first {

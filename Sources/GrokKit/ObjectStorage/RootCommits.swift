@@ -1,15 +1,15 @@
 /// A repository's root commits, cached in `grokmirror.roots` (one per line,
 /// no final newline, as grokmirror writes it) because listing them walks
 /// the whole history.
-public struct RootCommits: Sendable {
+package struct RootCommits: Sendable {
     let git: GitRunner
 
-    public init(git: GitRunner) { self.git = git }
+    package init(git: GitRunner) { self.git = git }
 
     /// nil when the repository has no commits or git fails. `refresh`
     /// recomputes the cache (an objstore repository that just took in a
     /// sibling).
-    public func of(_ fullpath: String, refresh: Bool = false) async -> Set<String>? {
+    package func of(_ fullpath: String, refresh: Bool = false) async -> Set<String>? {
         let cache = fullpath + "/" + MarkerFile.roots
         if !refresh, let text = FileSystem.readString(cache) {
             let roots = Set(text.split(whereSeparator: \.isNewline).map(String.init))

@@ -2,18 +2,18 @@
 /// (`git rev-list --max-parents=0 --all`): forks of one project have the
 /// same roots, or one's roots contain the other's, or they differ by a root
 /// or two (a grafted or re-rooted branch). Pure functions over values.
-public enum SiblingMatch {
+package enum SiblingMatch {
     /// The repositories among `known` related to `path`. `exact` (the
     /// `exact` merge strategy) accepts equal root sets only. `Path` is
     /// `ExactKey` for repositories (user-named: `café.git` in NFC and NFD
     /// are two) and may be `String` for objstore repositories (named by us).
-    public static func siblings<Path: Hashable>(of path: Path, roots: Set<String>, among known: [Path: Set<String>], exact: Bool) -> Set<Path> {
+    package static func siblings<Path: Hashable>(of path: Path, roots: Set<String>, among known: [Path: Set<String>], exact: Bool) -> Set<Path> {
         Set(known.filter { $0.key != path && related(roots, $0.value, exact: exact) }.keys)
     }
 
     /// Two root sets of one project: sharing a root, and equal, or (unless
     /// `exact`) one containing the other or differing by two roots at most.
-    public static func related(_ roots: Set<String>, _ otherRoots: Set<String>, exact: Bool) -> Bool {
+    package static func related(_ roots: Set<String>, _ otherRoots: Set<String>, exact: Bool) -> Bool {
         guard !roots.isEmpty, !otherRoots.isEmpty, !otherRoots.isDisjoint(with: roots) else { return false }
         if otherRoots == roots { return true }
         if exact { return false }
@@ -25,11 +25,11 @@ public enum SiblingMatch {
     /// turn: relatives share a root, so looking up each root finds every
     /// candidate, and a tree of mostly unrelated repositories costs a few
     /// lookups per repository instead of a pass over the whole tree.
-    public struct Index<Path: Hashable & Sendable>: Sendable {
-        public let known: [Path: Set<String>]
+    package struct Index<Path: Hashable & Sendable>: Sendable {
+        package let known: [Path: Set<String>]
         private let byRoot: [String: [Path]]
 
-        public init(_ known: [Path: Set<String>]) {
+        package init(_ known: [Path: Set<String>]) {
             self.known = known
             var byRoot: [String: [Path]] = [:]
             for (path, roots) in known {
@@ -38,7 +38,7 @@ public enum SiblingMatch {
             self.byRoot = byRoot
         }
 
-        public func siblings(of path: Path, roots: Set<String>, exact: Bool) -> Set<Path> {
+        package func siblings(of path: Path, roots: Set<String>, exact: Bool) -> Set<Path> {
             var found: Set<Path> = [], seen: Set<Path> = [path]
             for root in roots {
                 for other in byRoot[root] ?? [] where seen.insert(other).inserted {
@@ -56,7 +56,7 @@ public enum SiblingMatch {
     /// (weakly related histories are not lumped together). Ties go to the
     /// first path in sorted order, so the answer does not depend on
     /// dictionary order.
-    public static func bestObjectStore(for roots: Set<String>, excluding path: String? = nil, candidates: [String: Set<String>],
+    package static func bestObjectStore(for roots: Set<String>, excluding path: String? = nil, candidates: [String: Set<String>],
                                        holdsBaseline: (String) -> Bool = { _ in false }, minimumRatio: Double = 0.2) -> String? {
         guard !roots.isEmpty else { return nil }
         var best: (path: String, ratio: Double)? = nil

@@ -1,5 +1,5 @@
 /// Why a command (git, a hook, a manifest command) did not produce a result.
-public enum CommandError: Error, CustomStringConvertible {
+package enum CommandError: Error, CustomStringConvertible {
     case launchFailed(command: String, reason: String)
     case timedOut(command: String, seconds: Int)
     case killedBySignal(command: String, signal: Int32)
@@ -8,7 +8,7 @@ public enum CommandError: Error, CustomStringConvertible {
     /// stopped, or never started.
     case cancelled(command: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .launchFailed(let command, let reason): return "cannot run \(command): \(reason)"
         case .timedOut(let command, let seconds): return "\(command) did not finish within \(seconds)s and was killed"
@@ -19,4 +19,4 @@ public enum CommandError: Error, CustomStringConvertible {
     }
 }
 
-public typealias GitError = CommandError
+package typealias GitError = CommandError

@@ -5,18 +5,18 @@ import Synchronization
 
 /// What a finished command left behind. A non-zero exit is a result, not an
 /// error: callers decide what each exit code means.
-public struct CommandResult: Sendable {
-    public let exitCode: Int32
-    public let stdout: [UInt8]
-    public let stderr: [UInt8]
+package struct CommandResult: Sendable {
+    package let exitCode: Int32
+    package let stdout: [UInt8]
+    package let stderr: [UInt8]
 
-    public var succeeded: Bool { exitCode == 0 }
+    package var succeeded: Bool { exitCode == 0 }
     /// stdout decoded and stripped, as grokmirror reads it.
-    public var output: String { String(decoding: stdout, as: UTF8.self).trimmingWhitespace() }
-    public var errorOutput: String { String(decoding: stderr, as: UTF8.self).trimmingWhitespace() }
+    package var output: String { String(decoding: stdout, as: UTF8.self).trimmingWhitespace() }
+    package var errorOutput: String { String(decoding: stderr, as: UTF8.self).trimmingWhitespace() }
 }
 
-public typealias GitResult = CommandResult
+package typealias GitResult = CommandResult
 
 /// Runs an executable with arguments (never through a shell): posix_spawn,
 /// then one poll loop that feeds stdin and drains stdout and stderr
@@ -26,9 +26,9 @@ public typealias GitResult = CommandResult
 /// Each run blocks one dispatch thread; callers bound how many run at once.
 /// This replaced swift-subprocess, whose per-spawn thread hand-offs were a
 /// measurable share of grok-fsck and grok-pull runs of many small repos.
-public enum CommandRunner {
+package enum CommandRunner {
     /// `name` found in PATH, or nil.
-    public static func lookUp(_ name: String) -> String? {
+    package static func lookUp(_ name: String) -> String? {
         if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
         let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { String($0) + "/" + name }.first { access($0, X_OK) == 0 }
@@ -39,7 +39,7 @@ public enum CommandRunner {
     /// is killed and that is the error). Cancelling the calling task stops
     /// the child within `CancellableChild`'s grace period (SIGTERM, then
     /// SIGKILL) and throws `.cancelled`; a cancelled task starts nothing.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
+    package static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
         if Task.isCancelled { throw .cancelled(command: command) }
         let child = CancellableChild()

@@ -3,13 +3,13 @@ import Logging
 /// Runs the configured hook commands: each config line is one command
 /// (shell-split, `~` expanded, never through a shell), with arguments
 /// appended and optional stdin. Output is logged as grokmirror logs it.
-public struct HookRunner: Sendable {
-    public let logger: Logger
-    public var timeout: Duration = .seconds(3600)
+package struct HookRunner: Sendable {
+    package let logger: Logger
+    package var timeout: Duration = .seconds(3600)
 
-    public init(logger: Logger) { self.logger = logger }
+    package init(logger: Logger) { self.logger = logger }
 
-    public func run(_ lines: [String], arguments: [String] = [], input: [UInt8]? = nil, context: String) async {
+    package func run(_ lines: [String], arguments: [String] = [], input: [UInt8]? = nil, context: String) async {
         for line in lines {
             guard var words = try? ShellWords.split(line), !words.isEmpty else {
                 logger.warning("hook \(line) cannot be parsed, skipped")

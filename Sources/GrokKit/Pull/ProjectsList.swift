@@ -1,8 +1,8 @@
 /// gitweb/cgit's projects.list: one gitdir per line without the leading
 /// `/`, `trimtop` removed, symlinks too when asked (pure rendering; the
 /// file is replaced atomically).
-public enum ProjectsList {
-    public static func render(_ manifest: Manifest, trimTop: String, includeSymlinks: Bool) -> String {
+package enum ProjectsList {
+    package static func render(_ manifest: Manifest, trimTop: String, includeSymlinks: Bool) -> String {
         // Byte-wise, as Python's str.startswith compares code points.
         func line(_ gitdir: Gitdir) -> String {
             var path = Substring(gitdir.path).utf8[...]
@@ -21,7 +21,7 @@ public enum ProjectsList {
     /// one relative path per line, no line that an INI file, a script or a
     /// comment would start with. Anything else is another file (a config
     /// named by mistake), which grok-pull must not replace.
-    public static func looksLikeOne(_ bytes: [UInt8]) -> Bool {
+    package static func looksLikeOne(_ bytes: [UInt8]) -> Bool {
         guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return false }
         for line in text.unicodeScalars.split(separator: "\n") {
             guard let first = line.first else { continue }

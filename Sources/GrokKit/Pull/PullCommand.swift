@@ -1,18 +1,18 @@
 import Logging
 
 /// grok-pull from parsed arguments to exit code.
-public enum PullCommand {
-    public struct Arguments: Sendable {
-        public var configPath: String
-        public var verbose = false
-        public var noMtimeCheck = false
-        public var purge = false
-        public var forcePurge = false
-        public var continuous = false
-        public init(configPath: String) { self.configPath = configPath }
+package enum PullCommand {
+    package struct Arguments: Sendable {
+        package var configPath: String
+        package var verbose = false
+        package var noMtimeCheck = false
+        package var purge = false
+        package var forcePurge = false
+        package var continuous = false
+        package init(configPath: String) { self.configPath = configPath }
     }
 
-    public static func run(_ arguments: Arguments) async -> Int32 {
+    package static func run(_ arguments: Arguments) async -> Int32 {
         guard let startup = ToolStartup.load(tool: "pull", configPath: arguments.configPath, verbose: arguments.verbose,
                                              settings: PullSettings.init(config:)) else {
             return PullRun.ExitStatus.unusable.rawValue

@@ -1,9 +1,9 @@
 /// What one grok-pull run will do, decided from values alone (pure, unit-tested
 /// without disk): which remote entries count, what each repository needs,
 /// and what may be purged.
-public enum PullPlan {
+package enum PullPlan {
     /// What a repository needs.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Not on disk: create and clone.
         case initialize
         /// grok-fsck asked for it (`grokmirror.reclone`).
@@ -14,22 +14,22 @@ public enum PullPlan {
         case update(fixParams: Bool, fetch: Bool)
     }
 
-    public struct Job: Sendable, Equatable {
-        public let gitdir: Gitdir
-        public let entry: ManifestEntry
-        public var action: Action
+    package struct Job: Sendable, Equatable {
+        package let gitdir: Gitdir
+        package let entry: ManifestEntry
+        package var action: Action
         /// Fetch even when the fingerprints look equal: a push notification
         /// says the origin changed before its manifest does.
-        public var forceFetch = false
+        package var forceFetch = false
         /// The objstore repository a new clone borrows from.
-        public var forkgroup: String? = nil
+        package var forkgroup: String? = nil
         /// Borrows from the objstore but is never fetched into it.
-        public var isPrivate = false
+        package var isPrivate = false
         /// A local sibling to move into the forkgroup's objstore before
         /// this clone creates it, so the two share objects from the start.
-        public var migrateSibling: Gitdir? = nil
+        package var migrateSibling: Gitdir? = nil
 
-        public init(gitdir: Gitdir, entry: ManifestEntry, action: Action) {
+        package init(gitdir: Gitdir, entry: ManifestEntry, action: Action) {
             self.gitdir = gitdir
             self.entry = entry
             self.action = action
@@ -43,7 +43,7 @@ public enum PullPlan {
     /// group (under a new name when it has none yet); and a group sharing a
     /// member with one of this mirror's objstores (`existing`: forkgroup →
     /// member gitdirs) takes that objstore's name.
-    public static func forkgroups(entries: [(gitdir: Gitdir, entry: ManifestEntry)], local: Manifest, existing: [String: Set<Gitdir>],
+    package static func forkgroups(entries: [(gitdir: Gitdir, entry: ManifestEntry)], local: Manifest, existing: [String: Set<Gitdir>],
                                   newName: () -> String) -> [Gitdir: String] {
         var groups: [String: Set<Gitdir>] = [:]
         var order: [String] = []
@@ -76,12 +76,12 @@ public enum PullPlan {
     }
 
     /// What is known about a repository's copy on this mirror.
-    public struct DiskState: Sendable, Equatable {
-        public var exists: Bool
-        public var recloneRequested: Bool
-        public var fingerprint: String?
-        public var symlinksInPlace: Bool
-        public init(exists: Bool, recloneRequested: Bool = false, fingerprint: String? = nil, symlinksInPlace: Bool = true) {
+    package struct DiskState: Sendable, Equatable {
+        package var exists: Bool
+        package var recloneRequested: Bool
+        package var fingerprint: String?
+        package var symlinksInPlace: Bool
+        package init(exists: Bool, recloneRequested: Bool = false, fingerprint: String? = nil, symlinksInPlace: Bool = true) {
             self.exists = exists
             self.recloneRequested = recloneRequested
             self.fingerprint = fingerprint
@@ -89,17 +89,17 @@ public enum PullPlan {
         }
     }
 
-    public struct Culled: Sendable {
+    package struct Culled: Sendable {
         /// Entries to mirror, in manifest order.
-        public var entries: [(gitdir: Gitdir, entry: ManifestEntry)] = []
+        package var entries: [(gitdir: Gitdir, entry: ManifestEntry)] = []
         /// Entries skipped for having no fingerprint.
-        public var withoutFingerprint: [Gitdir] = []
-        public var rejected: [RemoteEntryValidator.Rejection] = []
+        package var withoutFingerprint: [Gitdir] = []
+        package var rejected: [RemoteEntryValidator.Rejection] = []
         /// Gitdirs the origin lists but we do not mirror this run for a
         /// reason other than include/exclude: never purge those.
-        public var protected: Set<Gitdir> = []
+        package var protected: Set<Gitdir> = []
         /// Symlinks left out because they collide with a listed repository.
-        public var droppedSymlinks: [String] = []
+        package var droppedSymlinks: [String] = []
     }
 
     /// Keeps the entries matching include and not exclude that are valid
@@ -109,7 +109,7 @@ public enum PullPlan {
     /// them. Throws when the calling task is cancelled
     /// (checked every 1024 entries: a manifest of a million entries takes
     /// seconds to cull, and a stop request must not wait for that).
-    public static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [ReservedPath]) throws(CancellationError) -> Culled {
+    package static func cull(_ remote: Manifest, include: [Glob], exclude: [Glob], reserved: [ReservedPath]) throws(CancellationError) -> Culled {
         var culled = Culled()
         for kept in remote.undecodable {
             if let gitdir = kept.gitdir {
@@ -169,7 +169,7 @@ public enum PullPlan {
     }
 
     /// grokmirror's per-repository decision.
-    public static func action(remote: ManifestEntry, local: ManifestEntry?, disk: DiskState, defaultOwner: String) -> Action? {
+    package static func action(remote: ManifestEntry, local: ManifestEntry?, disk: DiskState, defaultOwner: String) -> Action? {
         guard disk.exists else { return .initialize }
         if disk.recloneRequested { return .reclone }
         guard let local else { return .fixRemotes }
@@ -184,19 +184,19 @@ public enum PullPlan {
         return .update(fixParams: fixParams, fetch: fetch)
     }
 
-    public struct PurgeDecision: Sendable, Equatable {
-        public var purge: [Gitdir] = []
+    package struct PurgeDecision: Sendable, Equatable {
+        package var purge: [Gitdir] = []
         /// Set when purge protection refused the whole purge.
-        public var refusal: String? = nil
+        package var refusal: String? = nil
         /// Repositories kept although the origin dropped them, and why.
-        public var kept: [Gitdir: String] = [:]
+        package var kept: [Gitdir: String] = [:]
     }
 
     /// Local repositories the origin no longer lists may go, except symlink
     /// targets, protected entries, nopurge and ffonly globs, and repos other
     /// repos borrow objects from; and not at all when that is
     /// `purgeProtect` % or more of the local repos, unless forced.
-    public static func purge(found: [Gitdir], culled: Culled, noPurge: [Glob], ffOnly: [Glob], borrowedFrom: Set<Gitdir>, purgeProtect: Int, force: Bool) -> PurgeDecision {
+    package static func purge(found: [Gitdir], culled: Culled, noPurge: [Glob], ffOnly: [Glob], borrowedFrom: Set<Gitdir>, purgeProtect: Int, force: Bool) -> PurgeDecision {
         let listed = Set(culled.entries.map(\.gitdir))
         let symlinks = Set(culled.entries.flatMap { $0.entry.symlinks })
         var decision = PurgeDecision()
@@ -219,7 +219,7 @@ public enum PullPlan {
     /// The entry recorded in the local manifest after a successful job: the
     /// origin's, with the forkgroup of the objstore this mirror's copy
     /// borrows from (none when standalone) and our fingerprint.
-    public static func localEntry(from remote: ManifestEntry, fingerprint: String?, forkgroup: String? = nil) -> ManifestEntry {
+    package static func localEntry(from remote: ManifestEntry, fingerprint: String?, forkgroup: String? = nil) -> ManifestEntry {
         var entry = remote
         entry.forkgroup = forkgroup
         if let fingerprint { entry.fingerprint = fingerprint }

@@ -3,8 +3,8 @@ import Logging
 
 /// One grok-pull run, end to end: remote manifest, plan, bounded parallel
 /// jobs, checkpoints of the local manifest, purge, housekeeping, hooks.
-public struct PullRun: Sendable {
-    public enum ExitStatus: Int32, Sendable {
+package struct PullRun: Sendable {
+    package enum ExitStatus: Int32, Sendable {
         case success = 0
         /// Some repositories failed; they are listed at the end.
         case someFailed = 1
@@ -12,20 +12,20 @@ public struct PullRun: Sendable {
         case unusable = 2
     }
 
-    public struct Options: Sendable {
-        public var noMtimeCheck = false
-        public var purge = false
-        public var forcePurge = false
-        public init() {}
+    package struct Options: Sendable {
+        package var noMtimeCheck = false
+        package var purge = false
+        package var forcePurge = false
+        package init() {}
     }
 
-    public let config: GrokConfig
-    public let settings: PullSettings
-    public let options: Options
-    public let logger: Logger
-    public let git: GitRunner
+    package let config: GrokConfig
+    package let settings: PullSettings
+    package let options: Options
+    package let logger: Logger
+    package let git: GitRunner
 
-    public init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+    package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
         self.config = config
         self.settings = settings
         self.options = options
@@ -43,7 +43,7 @@ public struct PullRun: Sendable {
     private var reserved: [ReservedPath] { ReservedPath.all(in: config) }
 
     /// The whole one-shot run: one check, its jobs, purge, housekeeping, hooks.
-    public func run() async -> ExitStatus {
+    package func run() async -> ExitStatus {
         await PullScheduler(run: self).run()
     }
 

@@ -1,37 +1,37 @@
 import Glibc
 
 /// `[remote]` and `[pull]` of the config, typed, with the contract's defaults.
-public struct PullSettings: Sendable {
-    public var site: String
-    public var manifestURL: String?
-    public var manifestCommand: String?
-    public var projectsList: String?
-    public var projectsListTrimTop: String
-    public var projectsListSymlinks: Bool
-    public var postUpdateHooks: [String]
-    public var postCloneCompleteHooks: [String]
-    public var postWorkCompleteHooks: [String]
-    public var purge: Bool
-    public var noPurge: [Glob]
-    public var purgeProtect: Int
-    public var defaultOwner: String
-    public var remoteName: String
-    public var threads: Int
-    public var retries: Int
-    public var include: [Glob]
-    public var exclude: [Glob]
-    public var ffOnly: [Glob]
-    public var refresh: Int?
-    public var socket: String?
-    public var extraRepackFlags: [String]
+package struct PullSettings: Sendable {
+    package var site: String
+    package var manifestURL: String?
+    package var manifestCommand: String?
+    package var projectsList: String?
+    package var projectsListTrimTop: String
+    package var projectsListSymlinks: Bool
+    package var postUpdateHooks: [String]
+    package var postCloneCompleteHooks: [String]
+    package var postWorkCompleteHooks: [String]
+    package var purge: Bool
+    package var noPurge: [Glob]
+    package var purgeProtect: Int
+    package var defaultOwner: String
+    package var remoteName: String
+    package var threads: Int
+    package var retries: Int
+    package var include: [Glob]
+    package var exclude: [Glob]
+    package var ffOnly: [Glob]
+    package var refresh: Int?
+    package var socket: String?
+    package var extraRepackFlags: [String]
     /// Where objstore repositories live (`core.objstore`, resolved).
-    public var objstore: String
-    public var privateRepos: [Glob]
-    public var objstoreUsesPlumbing: Bool
+    package var objstore: String
+    package var privateRepos: [Glob]
+    package var objstoreUsesPlumbing: Bool
     /// `<url>/<forkgroup>.bundle` preloads a new, empty objstore repository.
-    public var preloadBundleURL: String?
+    package var preloadBundleURL: String?
 
-    public init(config: GrokConfig) throws(ConfigError) {
+    package init(config: GrokConfig) throws(ConfigError) {
         site = try config.string("remote", "site") ?? ""
         manifestURL = try config.string("remote", "manifest").flatMap { $0.isEmpty ? nil : $0 }
         manifestCommand = try config.string("remote", "manifest_command").flatMap { $0.isEmpty ? nil : $0 }
@@ -73,7 +73,7 @@ public struct PullSettings: Sendable {
     }
 
     /// The URL a repository is fetched from: site + gitdir.
-    public func url(for gitdir: Gitdir) -> String {
+    package func url(for gitdir: Gitdir) -> String {
         site.hasSuffix("/") ? site + gitdir.path.dropFirst() : site + gitdir.path
     }
 }

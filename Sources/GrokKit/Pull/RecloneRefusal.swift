@@ -5,12 +5,12 @@
 /// the repository was repaired or its borrowers made independent; the
 /// repository is fetched instead so the mirror stays current, and the run
 /// exits 1 so cron or systemd notice. One line per run says all of that.
-public enum RecloneRefusal {
+package enum RecloneRefusal {
     /// The error line for `repository` (its full path), which
     /// `RepositoryDeletion` refused to delete because of `why`; `lends` is
     /// whether other repositories borrow objects from it, in which case the
     /// admin is also told how to make them independent.
-    public static func message(repository: String, why: String, lends: Bool) -> String {
+    package static func message(repository: String, why: String, lends: Bool) -> String {
         let marker = repository + "/" + MarkerFile.reclone
         var text = "Not recloning \(repository): \(why); fetching it instead. Remove \(marker) once the repository is repaired"
         if lends {

@@ -1,15 +1,15 @@
 /// The remote manifest is untrusted data: every key and value that becomes
 /// a path, a file's content or a git config value is checked here (pure).
-public enum RemoteEntryValidator {
-    public struct Rejection: Error, Equatable, CustomStringConvertible {
-        public let gitdir: Gitdir
-        public let reason: String
+package enum RemoteEntryValidator {
+    package struct Rejection: Error, Equatable, CustomStringConvertible {
+        package let gitdir: Gitdir
+        package let reason: String
         /// The entry as messages name it: the gitdir quoted and escaped, or
         /// for a key that is no valid string, its JSON spelling.
-        public let name: String
-        public var description: String { "remote manifest entry \(name): \(reason)" }
+        package let name: String
+        package var description: String { "remote manifest entry \(name): \(reason)" }
 
-        public init(gitdir: Gitdir, reason: String) {
+        package init(gitdir: Gitdir, reason: String) {
             self.gitdir = gitdir
             self.reason = reason
             name = gitdir.path.debugDescription
@@ -17,7 +17,7 @@ public enum RemoteEntryValidator {
 
         /// An entry whose key or a value holds a lone surrogate escape
         /// (`UndecodableEntry`), named by its key's JSON spelling.
-        public init(undecodable kept: UndecodableEntry) {
+        package init(undecodable kept: UndecodableEntry) {
             gitdir = kept.gitdir ?? Gitdir(kept.spelling)
             reason = kept.gitdir == nil
                 ? "not valid UTF-8 after JSON decoding (a lone surrogate escape), so it names no path exactly"
@@ -30,7 +30,7 @@ public enum RemoteEntryValidator {
     /// so it must stay one plain component: `../x` would put the objstore
     /// repository, and its lock, outside the objstore. grokmirror names
     /// them with UUID4s.
-    public static func isForkgroupName(_ name: String) -> Bool {
+    package static func isForkgroupName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard let first = bytes.first, bytes.count <= 128, isAlphanumeric(first) else { return false }
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
@@ -44,7 +44,7 @@ public enum RemoteEntryValidator {
     /// Checks one entry; `reserved` are the paths the tools keep under
     /// toplevel (`ReservedPath.all`): no gitdir or symlink may be one, lie
     /// inside one or hold one.
-    public static func validate(gitdir: Gitdir, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
+    package static func validate(gitdir: Gitdir, entry: ManifestEntry, reserved: [ReservedPath]) -> Rejection? {
         func reject(_ reason: String) -> Rejection { Rejection(gitdir: gitdir, reason: reason) }
         guard gitdir.isClean else {
             return reject("not a clean absolute path inside toplevel of at most \(Gitdir.maximumDepth) components and \(Gitdir.maximumBytes) bytes")

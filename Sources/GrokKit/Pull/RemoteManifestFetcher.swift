@@ -11,29 +11,29 @@ import Logging
 /// (grokmirror 2.0.12 writes it at once, so a crashed initial mirror stays
 /// incomplete until the origin's manifest changes). The caller saves
 /// `status` once everything the manifest asked for is done.
-public struct RemoteManifestFetcher: Sendable {
-    public enum Outcome: Sendable {
+package struct RemoteManifestFetcher: Sendable {
+    package enum Outcome: Sendable {
         case unchanged
         /// `status`: what to record in `statusPath` when the manifest's
         /// work is complete; nil for `manifest_command`, which keeps its own.
         case fetched(Manifest, status: RemoteManifestStatus?)
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct Failure: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
-    public let settings: PullSettings
-    public let localManifestPath: String
-    public let configLastModified: Int
-    public let logger: Logger
-    public var http = HTTPClient()
+    package let settings: PullSettings
+    package let localManifestPath: String
+    package let configLastModified: Int
+    package let logger: Logger
+    package var http = HTTPClient()
     /// Decompressed manifests larger than this are refused (a gzip bomb).
-    public var sizeLimit = 512 << 20
-    public var commandTimeout: Duration = .seconds(600)
+    package var sizeLimit = 512 << 20
+    package var commandTimeout: Duration = .seconds(600)
 
-    public init(settings: PullSettings, localManifestPath: String, configLastModified: Int, logger: Logger) {
+    package init(settings: PullSettings, localManifestPath: String, configLastModified: Int, logger: Logger) {
         self.settings = settings
         self.localManifestPath = localManifestPath
         self.configLastModified = configLastModified
@@ -41,10 +41,10 @@ public struct RemoteManifestFetcher: Sendable {
     }
 
     /// The `.remote` status file beside the local manifest.
-    public var statusPath: String { RemoteManifestStatus.path(forLocalManifest: localManifestPath) }
+    package var statusPath: String { RemoteManifestStatus.path(forLocalManifest: localManifestPath) }
 
     /// `force`: ignore mtimes (`-n`, or the first check of a daemon).
-    public func fetch(force: Bool) async throws(Failure) -> Outcome {
+    package func fetch(force: Bool) async throws(Failure) -> Outcome {
         if let command = settings.manifestCommand { return try await runCommand(command, force: force) }
         guard let url = settings.manifestURL else { throw Failure(message: "no [remote] manifest configured") }
         let status = RemoteManifestStatus.load(statusPath)

@@ -1,23 +1,23 @@
 /// `<manifest dir>/.<manifest name>.remote`: what was fetched last, for
 /// conditional requests; JSON `{"source", "last-fetched", "config-last-modified"}`
 /// as grokmirror writes it.
-public struct RemoteManifestStatus: Sendable, Equatable {
-    public var source: String
-    public var lastFetched: Int
-    public var configLastModified: Int
+package struct RemoteManifestStatus: Sendable, Equatable {
+    package var source: String
+    package var lastFetched: Int
+    package var configLastModified: Int
 
-    public init(source: String, lastFetched: Int, configLastModified: Int) {
+    package init(source: String, lastFetched: Int, configLastModified: Int) {
         self.source = source
         self.lastFetched = lastFetched
         self.configLastModified = configLastModified
     }
 
-    public static func path(forLocalManifest manifest: String) -> String {
+    package static func path(forLocalManifest manifest: String) -> String {
         PathUtilities.join(PathUtilities.dirname(manifest), "." + PathUtilities.basename(manifest) + ".remote")
     }
 
     /// nil when missing or unreadable: the next fetch is then unconditional.
-    public static func load(_ path: String) -> RemoteManifestStatus? {
+    package static func load(_ path: String) -> RemoteManifestStatus? {
         guard let bytes = FileSystem.read(path, limit: 1 << 20),
               let object = (try? JSONParser.parse(bytes))?.objectValue else { return nil }
         return RemoteManifestStatus(
@@ -27,7 +27,7 @@ public struct RemoteManifestStatus: Sendable, Equatable {
         )
     }
 
-    public func save(_ path: String) -> Bool {
+    package func save(_ path: String) -> Bool {
         let object = JSONObject([("source", .string(source)), ("last-fetched", .int(lastFetched)), ("config-last-modified", .int(configLastModified))])
         return AtomicFile.write(JSONWriter.serialize(.object(object), style: .compact), to: path)
     }

@@ -2,14 +2,14 @@ import Glibc
 import Logging
 
 /// Carries out one `PullPlan.Job` on disk, holding the repository's lock.
-public struct RepoJobRunner: Sendable {
-    public enum Maintenance: String, Sendable, Equatable {
+package struct RepoJobRunner: Sendable {
+    package enum Maintenance: String, Sendable, Equatable {
         /// Fetch the repository's new objects into its objstore repository.
         case objstore
         case repack, packRefs, packRefsAll
     }
 
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// The local manifest entry to record, whether the repo was cloned,
         /// and housekeeping for afterwards.
         case done(entry: ManifestEntry, cloned: Bool, maintenance: [Maintenance])
@@ -26,12 +26,12 @@ public struct RepoJobRunner: Sendable {
         case deferred
     }
 
-    public let toplevel: String
-    public let settings: PullSettings
-    public let git: GitRunner
-    public let logger: Logger
+    package let toplevel: String
+    package let settings: PullSettings
+    package let git: GitRunner
+    package let logger: Logger
 
-    public init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger) {
+    package init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger) {
         self.toplevel = toplevel
         self.settings = settings
         self.git = git
@@ -45,7 +45,7 @@ public struct RepoJobRunner: Sendable {
                               git: git, logger: logger)
     }
 
-    public func run(_ job: PullPlan.Job) async -> Outcome {
+    package func run(_ job: PullPlan.Job) async -> Outcome {
         let gitdir = job.gitdir
         let repo: ContainedPath
         do {

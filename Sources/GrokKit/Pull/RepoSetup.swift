@@ -4,16 +4,16 @@ import Glibc
 /// `init --bare`, no sample hooks, `gc.auto=0`, FETCH_HEAD a symlink to
 /// /dev/null, a `--mirror=fetch` remote (no `+` for ffonly repositories),
 /// and description, owner and HEAD as the origin lists them.
-public struct RepoSetup: Sendable {
-    public let git: GitRunner
-    public let settings: PullSettings
+package struct RepoSetup: Sendable {
+    package let git: GitRunner
+    package let settings: PullSettings
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct Failure: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
-    public func initialize(_ repo: ContainedPath) async throws(Failure) {
+    package func initialize(_ repo: ContainedPath) async throws(Failure) {
         do { try repo.createParents() } catch { throw Failure(message: error.description) }
         do { try await BareRepository.initialize(repo.path, git: git) } catch { throw Failure(message: error.message) }
     }
@@ -35,7 +35,7 @@ public struct RepoSetup: Sendable {
 
     /// A fresh repository: gc.auto off and the fetch remote, written
     /// directly when the values are plain, else through git.
-    public func configureNew(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
+    package func configureNew(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
         let ffOnly = settings.ffOnly.anyMatches(gitdir)
         if let text = Self.newRepositoryConfig(remoteName: settings.remoteName, url: settings.url(for: gitdir), ffOnly: ffOnly),
            var config = FileSystem.read(repo.path + "/config") {
@@ -48,7 +48,7 @@ public struct RepoSetup: Sendable {
     }
 
     /// (Re)creates the fetch remote for `gitdir`.
-    public func resetRemote(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
+    package func resetRemote(_ repo: ContainedPath, gitdir: Gitdir) async throws(Failure) {
         let name = settings.remoteName
         let existing = try await gitOrFail(repo.path, ["remote"]).output.split(separator: "\n").map(String.init)
         if existing.contains(name) { _ = try await gitOrFail(repo.path, ["remote", "remove", "--", name]) }
@@ -60,7 +60,7 @@ public struct RepoSetup: Sendable {
 
     /// Whether the fetch remote is configured (read from the config file;
     /// git is asked only when the file does not parse plainly).
-    public func hasRemote(_ repo: ContainedPath) async -> Bool {
+    package func hasRemote(_ repo: ContainedPath) async -> Bool {
         if let bytes = FileSystem.read(repo.path + "/config", limit: 1 << 22), let config = GitConfigFile(bytes) {
             return config.entries.contains { $0.key == "remote.\(settings.remoteName).url" }
         }
@@ -69,7 +69,7 @@ public struct RepoSetup: Sendable {
     }
 
     /// Writes description, gitweb.owner and HEAD where they differ.
-    public func applyParameters(_ repo: ContainedPath, entry: ManifestEntry) async throws(Failure) {
+    package func applyParameters(_ repo: ContainedPath, entry: ManifestEntry) async throws(Failure) {
         let description = entry.description, owner = entry.owner, head = entry.head
         if description == nil && owner == nil && head == nil { return }
         if let description, FileSystem.readString(repo.path + "/description") != description {

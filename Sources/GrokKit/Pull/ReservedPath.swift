@@ -4,19 +4,19 @@
 /// holds it would have grok-pull clone over a file the tools need (a
 /// statusfile turned into a directory makes every grok-fsck run fail), or
 /// purge one; `RemoteEntryValidator` rejects those entries by name.
-public struct ReservedPath: Sendable, Equatable {
+package struct ReservedPath: Sendable, Equatable {
     /// The path relative to toplevel with a leading `/`.
-    public let gitdir: Gitdir
+    package let gitdir: Gitdir
     /// What the tools keep there, for messages ("the fsck statusfile").
-    public let role: String
+    package let role: String
 
-    public init(gitdir: Gitdir, role: String) {
+    package init(gitdir: Gitdir, role: String) {
         self.gitdir = gitdir
         self.role = role
     }
 
     /// Why `path` (a clean gitdir or symlink) may not be used, or nil.
-    public func conflict(with path: Gitdir) -> String? {
+    package func conflict(with path: Gitdir) -> String? {
         if path == gitdir { return "it is \(role)" }
         if path.isAtOrBelow(gitdir) { return "it lies inside \(gitdir), \(role)" }
         if gitdir.isAtOrBelow(path) { return "it would hold \(gitdir), \(role)" }
@@ -30,7 +30,7 @@ public struct ReservedPath: Sendable, Equatable {
     /// bundle directory. Paths are resolved as the tools open them (symlinks
     /// followed, relative paths from the working directory); those outside
     /// toplevel, and keys that are unset or unreadable, are left out.
-    public static func all(in config: GrokConfig) -> [ReservedPath] {
+    package static func all(in config: GrokConfig) -> [ReservedPath] {
         let core = config.core
         func value(_ section: String, _ key: String) -> String? {
             guard let text = (try? config.string(section, key)) ?? nil, !text.isEmpty else { return nil }

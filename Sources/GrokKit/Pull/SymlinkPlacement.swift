@@ -8,9 +8,9 @@
 /// may only take the place of nothing, of another symlink, of an empty
 /// directory, or of a bare repository that the origin replaced by this link
 /// (one nothing protects and nothing borrows objects from).
-public enum SymlinkPlacement {
+package enum SymlinkPlacement {
     /// What stands at the link's path.
-    public enum Existing: Sendable, Equatable {
+    package enum Existing: Sendable, Equatable {
         case missing
         case symlink(pointsAtTarget: Bool)
         case emptyDirectory
@@ -19,7 +19,7 @@ public enum SymlinkPlacement {
         case other
     }
 
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Already right.
         case keep
         /// Create the link (after unlinking an old symlink or removing an
@@ -35,7 +35,7 @@ public enum SymlinkPlacement {
     /// objects from the repository standing there, and `deletionRefusal`
     /// why `RepositoryDeletion` would not purge it (no mirror remote: this
     /// mirror did not clone it; or what cannot be seen below or around it).
-    public static func decide(_ existing: Existing, protected: String?, lentFrom: Bool, deletionRefusal: String? = nil) -> Decision {
+    package static func decide(_ existing: Existing, protected: String?, lentFrom: Bool, deletionRefusal: String? = nil) -> Decision {
         switch existing {
         case .missing, .emptyDirectory, .symlink(pointsAtTarget: false): return .link
         case .symlink(pointsAtTarget: true): return .keep

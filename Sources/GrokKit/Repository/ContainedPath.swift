@@ -5,20 +5,20 @@ import Glibc
 /// resolved, so no manifest entry can steer a write or a deletion outside
 /// the mirror (grokmirror 2.0.12 deletes outside toplevel for
 /// `"symlinks": ["/../x"]`).
-public struct ContainedPath: Sendable, Equatable {
-    public let toplevel: String
-    public let gitdir: Gitdir
+package struct ContainedPath: Sendable, Equatable {
+    package let toplevel: String
+    package let gitdir: Gitdir
     /// toplevel + gitdir, lexically.
-    public let path: String
+    package let path: String
 
-    public struct Escape: Error, CustomStringConvertible {
-        public let path: String
-        public var description: String { "\(path) resolves outside toplevel; refusing to touch it" }
+    package struct Escape: Error, CustomStringConvertible {
+        package let path: String
+        package var description: String { "\(path) resolves outside toplevel; refusing to touch it" }
     }
 
     /// `gitdir` must already be clean (see `RemoteEntryValidator`), and
     /// toplevel + gitdir shorter than PATH_MAX.
-    public init(toplevel: String, gitdir: Gitdir) throws(Escape) {
+    package init(toplevel: String, gitdir: Gitdir) throws(Escape) {
         let path = gitdir.fullpath(in: toplevel)
         guard gitdir.isClean, path.utf8.count <= Gitdir.maximumBytes,
               PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
@@ -35,7 +35,7 @@ public struct ContainedPath: Sendable, Equatable {
     /// cost is one resolution plus one `mkdir` and one `lstat` per level,
     /// linear in the depth (it was one full resolution per level: 2.4 s
     /// for 500 levels). Throws `Escape` naming the offending directory.
-    public func createParents() throws(Escape) {
+    package func createParents() throws(Escape) {
         var missing: [String] = []
         var directory = PathUtilities.dirname(path)
         while !FileSystem.exists(directory), ExactKey(directory) != ExactKey(toplevel), directory != "/" {
@@ -52,10 +52,10 @@ public struct ContainedPath: Sendable, Equatable {
 
     /// Why `remove` refused: the path resolves outside toplevel, or what
     /// stands there is not a symlink or a bare repository.
-    public struct Refusal: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "Not deleting \(path): \(reason)" }
+    package struct Refusal: Error, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "Not deleting \(path): \(reason)" }
     }
 
     /// Deletes the repository at the path: a symlink is unlinked (never
@@ -65,7 +65,7 @@ public struct ContainedPath: Sendable, Equatable {
     /// toplevel or holds anything else (a file, a plain directory), so no
     /// caller can delete data that is not a repository. Callers decide
     /// beforehand whether this repository may go (`RepositoryDeletion`).
-    public func remove() throws(Refusal) {
+    package func remove() throws(Refusal) {
         guard PathUtilities.isInside(PathUtilities.realpath(PathUtilities.dirname(path)), root: toplevel) else {
             throw Refusal(path: path, reason: "it resolves outside toplevel")
         }

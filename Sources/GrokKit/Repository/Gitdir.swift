@@ -5,25 +5,25 @@
 /// (`ExactKey`): an origin may hold `café.git` in NFC and in NFD side by
 /// side, and a mirror must create, lock, fetch and purge both. Whether a
 /// gitdir is safe to use as a path is `RemoteEntryValidator`'s concern.
-public struct Gitdir: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
+package struct Gitdir: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
     private let key: ExactKey
 
-    public init(_ path: String) { key = ExactKey(path) }
-    public init(stringLiteral path: String) { self.init(path) }
-    public init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
+    package init(_ path: String) { key = ExactKey(path) }
+    package init(stringLiteral path: String) { self.init(path) }
+    package init(stringInterpolation: DefaultStringInterpolation) { self.init(String(stringInterpolation: stringInterpolation)) }
 
     /// The path as written in the manifest.
-    public var path: String { key.string }
-    public var description: String { key.string }
+    package var path: String { key.string }
+    package var description: String { key.string }
 
-    public static func < (lhs: Gitdir, rhs: Gitdir) -> Bool { lhs.key < rhs.key }
+    package static func < (lhs: Gitdir, rhs: Gitdir) -> Bool { lhs.key < rhs.key }
 
     /// The repository's full path on disk (`toplevel` without a trailing `/`).
-    public func fullpath(in toplevel: String) -> String { toplevel + path }
+    package func fullpath(in toplevel: String) -> String { toplevel + path }
 
     /// The manifest key of a full path: `/` + its path relative to
     /// toplevel; nil when it lies outside toplevel or is toplevel itself.
-    public static func of(fullpath: String, toplevel: String) -> Gitdir? {
+    package static func of(fullpath: String, toplevel: String) -> Gitdir? {
         let path = PathUtilities.normalize(fullpath)
         guard ExactKey(path) != ExactKey(toplevel), PathUtilities.isInside(path, root: toplevel) else { return nil }
         return Gitdir("/" + PathUtilities.relative(path, to: toplevel))
@@ -33,18 +33,18 @@ public struct Gitdir: Hashable, Comparable, Sendable, CustomStringConvertible, E
 extension Gitdir {
     /// Bytes a gitdir may have: less than PATH_MAX (4096, its NUL
     /// included), since no longer path can be opened.
-    public static let maximumBytes = 4095
+    package static let maximumBytes = 4095
     /// Components a gitdir may have. Forges nest far less (kernel.org
     /// under 10 levels, GitLab allows 20 levels of subgroups); a deeper
     /// entry is hostile or broken, and costs work per level.
-    public static let maximumDepth = 64
+    package static let maximumDepth = 64
     /// Bytes a component may have (NAME_MAX).
-    public static let maximumComponentBytes = 255
+    package static let maximumComponentBytes = 255
 
     /// Usable as a path below toplevel: absolute, normalized, no
     /// `.`/`..`/empty components, printable, not toplevel itself, and
     /// within `maximumBytes`, `maximumDepth` and `maximumComponentBytes`.
-    public var isClean: Bool {
+    package var isClean: Bool {
         let bytes = path.utf8
         guard bytes.first == UInt8(ascii: "/"), bytes.count > 1, bytes.count <= Self.maximumBytes, bytes.last != UInt8(ascii: "/") else { return false }
         guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return false }
@@ -61,7 +61,7 @@ extension Gitdir {
 extension Array where Element == Glob {
     /// Whether any glob matches the gitdir (as grokmirror's fnmatch does, on
     /// the path string).
-    public func anyMatches(_ gitdir: Gitdir) -> Bool { anyMatches(gitdir.path) }
+    package func anyMatches(_ gitdir: Gitdir) -> Bool { anyMatches(gitdir.path) }
 }
 
 extension Gitdir {
@@ -69,7 +69,7 @@ extension Gitdir {
     /// (`/a/b/c.git`: `/a/b`, then `/a`), until it returns false. Slashes
     /// are found in the bytes: a `/` followed by a combining mark is one
     /// `Character`, but still a path separator.
-    public func forEachParent(_ body: (Gitdir) -> Bool) {
+    package func forEachParent(_ body: (Gitdir) -> Bool) {
         let bytes = path.utf8
         var end = bytes.endIndex
         while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex {
@@ -79,7 +79,7 @@ extension Gitdir {
     }
 
     /// Whether this gitdir is `other` or lies below it.
-    public func isAtOrBelow(_ other: Gitdir) -> Bool {
+    package func isAtOrBelow(_ other: Gitdir) -> Bool {
         self == other || path.utf8.starts(with: other.path.utf8 + [UInt8(ascii: "/")])
     }
 }

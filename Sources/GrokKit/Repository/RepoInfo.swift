@@ -1,31 +1,31 @@
 /// What the manifest records about one repository, as read from disk.
-public struct RepoInfo: Sendable, Equatable {
-    public var fingerprint: String
-    public var modified: Int
-    public var head: String?
-    public var description: String?
-    public var owner: String?
-    public var forkgroup: String?
+package struct RepoInfo: Sendable, Equatable {
+    package var fingerprint: String
+    package var modified: Int
+    package var head: String?
+    package var description: String?
+    package var owner: String?
+    package var forkgroup: String?
     /// The realpath of the repository it borrows objects from, if any.
-    public var borrowed: String?
+    package var borrowed: String?
 }
 
 /// Reads `RepoInfo` with as few git processes as possible: fingerprint,
 /// head, description, alternates and (usually) owner come from files; only
 /// `modified` of a repository whose refs changed needs `git for-each-ref`.
-public struct RepoInfoReader: Sendable {
-    public let git: GitRunner
+package struct RepoInfoReader: Sendable {
+    package let git: GitRunner
     /// `gitweb.owner` from the system and global git config, read once per
     /// run: a repository's own config overrides it.
-    public let inheritedOwner: String?
+    package let inheritedOwner: String?
 
-    public init(git: GitRunner, inheritedOwner: String?) {
+    package init(git: GitRunner, inheritedOwner: String?) {
         self.git = git
         self.inheritedOwner = inheritedOwner
     }
 
     /// Reads the owner git would report outside of any repository.
-    public static func loadInheritedOwner(git: GitRunner) async -> String? {
+    package static func loadInheritedOwner(git: GitRunner) async -> String? {
         guard let result = try? await git.run(gitDir: "/nonexistent/grokmirror-no-repository", ["config", "-z", "--get-regexp", "gitweb\\..*"]),
               result.succeeded else { return nil }
         return ownerFromGitConfigListing(result.stdout)
@@ -47,17 +47,17 @@ public struct RepoInfoReader: Sendable {
 
     /// What the previous manifest entry tells us, to skip work when the
     /// repository's refs are unchanged.
-    public struct Previous: Sendable {
-        public let fingerprint: String?
-        public let modified: Int?
-        public init(fingerprint: String?, modified: Int?) {
+    package struct Previous: Sendable {
+        package let fingerprint: String?
+        package let modified: Int?
+        package init(fingerprint: String?, modified: Int?) {
             self.fingerprint = fingerprint
             self.modified = modified
         }
     }
 
     /// What reading one repository found.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// What the manifest records, and the fingerprint with its stamp
         /// to remember (see `FingerprintStampCache`).
         case info(RepoInfo, StampedFingerprint?)
@@ -68,7 +68,7 @@ public struct RepoInfoReader: Sendable {
     }
 
     /// `known` is the fingerprint a previous run stamped, if any.
-    public func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int,
+    package func read(fullpath: String, ignoreRefs: [Glob], useNow: Bool, previous: Previous?, now: Int,
                      known: StampedFingerprint? = nil) async throws(GitError) -> Outcome {
         let head = Self.head(of: fullpath)
         if let problem = RepositoryValidity.headProblem(fullpath + "/HEAD", content: head) { return .notARepository(problem) }
@@ -108,19 +108,19 @@ public struct RepoInfoReader: Sendable {
 
     /// Unix time of the newest committer date over all refs, nil when no ref
     /// points (directly) at a commit.
-    public func newestCommitTime(fullpath: String) async throws(GitError) -> Int? {
+    package func newestCommitTime(fullpath: String) async throws(GitError) -> Int? {
         let result = try await git.run(gitDir: fullpath, ["for-each-ref", "--sort=-committerdate", "--format=%(committerdate:raw)", "--count=1"])
         guard result.succeeded, let first = result.output.split(separator: " ").first else { return nil }
         return Int(first)
     }
 
-    public static func head(of fullpath: String) -> String? {
+    package static func head(of fullpath: String) -> String? {
         FileSystem.read(fullpath + "/HEAD", limit: 1 << 16).map { String(decoding: $0, as: UTF8.self).trimmingWhitespace() }
     }
 
     /// The description, unless empty or still git's template text; invalid
     /// UTF-8 is replaced rather than fatal.
-    public static func description(of fullpath: String) -> String? {
+    package static func description(of fullpath: String) -> String? {
         guard let bytes = FileSystem.read(fullpath + "/description", limit: 1 << 20) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         if text.isEmpty || text.contains("edit this file") { return nil }
@@ -128,7 +128,7 @@ public struct RepoInfoReader: Sendable {
     }
 
     /// `gitweb.owner` of the repository at `fullpath`.
-    public func owner(of fullpath: String) async throws(GitError) -> String? {
+    package func owner(of fullpath: String) async throws(GitError) -> String? {
         let bytes = FileSystem.read(fullpath + "/config", limit: 1 << 22)
         return try await owner(of: fullpath, configBytes: bytes, config: bytes.flatMap(GitConfigFile.init))
     }

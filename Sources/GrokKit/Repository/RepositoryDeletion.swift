@@ -11,9 +11,9 @@
 /// `objects/info/alternates`), and for a purge one whose config names the
 /// mirror's remote (a repository without it was not cloned by grok-pull:
 /// someone else put it there, so only they may delete it).
-public enum RepositoryDeletion {
+package enum RepositoryDeletion {
     /// Which destructive step asks.
-    public enum Purpose: Sendable, Equatable {
+    package enum Purpose: Sendable, Equatable {
         /// grok-pull deleting a repository the origin no longer lists.
         case purge
         /// grok-pull replacing a repository grok-fsck asked to reclone
@@ -30,28 +30,28 @@ public enum RepositoryDeletion {
     }
 
     /// What stands at the path.
-    public struct Observed: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable { case missing, symlink, bareRepository, other }
-        public var kind: Kind
+    package struct Observed: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable { case missing, symlink, bareRepository, other }
+        package var kind: Kind
         /// The config has `remote.<remotename>.url` (grok-pull adds it to
         /// every repository it clones).
-        public var hasMirrorRemote: Bool
+        package var hasMirrorRemote: Bool
         /// Some repository lies below the path (it is then a directory of
         /// repositories, whatever else it looks like).
-        public var holdsRepositories: Bool
+        package var holdsRepositories: Bool
         /// It carries the `grokmirror.objstore` telltale.
-        public var isObjectStore: Bool
+        package var isObjectStore: Bool
         /// The repositories borrowing objects from it (realpaths, sorted, as
         /// a `BorrowerMap` scan found them); empty when none does, or when
         /// the caller did not scan.
-        public var borrowers: [String]
+        package var borrowers: [String]
         /// A directory below it, or anywhere the borrower scan looked, that
         /// could not be seen into (unreadable, or a name that is not UTF-8).
-        public var unseen: String? = nil
+        package var unseen: String? = nil
         /// It carries grok-fsck's `grokmirror.reclone` request.
-        public var hasRecloneMarker = false
+        package var hasRecloneMarker = false
 
-        public init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false,
+        package init(kind: Kind, hasMirrorRemote: Bool = false, holdsRepositories: Bool = false, isObjectStore: Bool = false,
                     borrowers: [String] = []) {
             self.kind = kind
             self.hasMirrorRemote = hasMirrorRemote
@@ -63,7 +63,7 @@ public enum RepositoryDeletion {
 
     /// Why `observed` must not be deleted for `purpose`, or nil when it may
     /// (a symlink is then only unlinked; `missing` needs nothing deleted).
-    public static func refusal(_ observed: Observed, for purpose: Purpose) -> String? {
+    package static func refusal(_ observed: Observed, for purpose: Purpose) -> String? {
         switch observed.kind {
         case .missing: return nil
         case .symlink: return purpose == .objectStore ? "it is a symlink, not an objstore repository" : nil
@@ -91,7 +91,7 @@ public enum RepositoryDeletion {
     /// Why a repository others borrow objects from is never deleted, for
     /// any purpose (grok-pull's purge plan keeps such repositories with
     /// these words too).
-    public static let lendsObjects = "other repositories borrow objects from it"
+    package static let lendsObjects = "other repositories borrow objects from it"
 
     /// The first three paths, and how many more there are: a lender may
     /// have thousands of borrowers, and the reason is one log line.

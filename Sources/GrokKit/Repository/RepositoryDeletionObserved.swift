@@ -6,7 +6,7 @@ extension RepositoryDeletion.Observed {
     /// looked up in it, and what it could not see makes `unseen`. Walks the
     /// directory for nested repositories (what that walk cannot see makes
     /// `unseen` too), so call it for deletion candidates only.
-    public static func at(_ path: String, remoteName: String? = nil, lenders: BorrowerMap = BorrowerMap()) -> Self {
+    package static func at(_ path: String, remoteName: String? = nil, lenders: BorrowerMap = BorrowerMap()) -> Self {
         switch FileSystem.kind(path) {
         case .missing: return Self(kind: .missing)
         case .symlink: return Self(kind: .symlink)

@@ -10,17 +10,17 @@ import Glibc
 /// under `refs/`, or an object id; `core.repositoryformatversion` is 0 or 1.
 /// On top of git, a symbolic HEAD must name a valid refname, since replicas
 /// reject any other `head` (`RefName.isValidHead`).
-public enum RepositoryValidity {
+package enum RepositoryValidity {
     /// Why git (or a replica) would refuse the repository at `path`, or nil
     /// when it is one. `path` must already pass `BareRepository.isBare`.
-    public static func problem(in path: String) -> String? {
+    package static func problem(in path: String) -> String? {
         let head = FileSystem.read(path + "/HEAD", limit: 4096).map { String(decoding: $0, as: UTF8.self).trimmingWhitespace() }
         return headProblem(path + "/HEAD", content: head) ?? GitConfigFile.read(gitDir: path).flatMap(formatProblem)
     }
 
     /// HEAD's problem, given its path and its stripped content (nil when
     /// it could not be read).
-    public static func headProblem(_ head: String, content: String?) -> String? {
+    package static func headProblem(_ head: String, content: String?) -> String? {
         if FileSystem.isSymlink(head) {
             guard let target = PathUtilities.readLink(head), target.hasPrefix("refs/"), RefName.isValid(target) else {
                 return "HEAD is a symlink outside refs/"
@@ -42,7 +42,7 @@ public enum RepositoryValidity {
 
     /// A repository format git does not read (`core.repositoryformatversion`
     /// above 1).
-    public static func formatProblem(_ config: GitConfigFile) -> String? {
+    package static func formatProblem(_ config: GitConfigFile) -> String? {
         guard case .some(.some(let version)) = config.lastValue("core.repositoryformatversion"),
               !["0", "1"].contains(version.trimmingWhitespace()) else { return nil }
         return "core.repositoryformatversion is \(version), which git does not read"

@@ -5,40 +5,40 @@ import Glibc
 /// reported and not descended into; a directory whose full path matches an
 /// ignore glob is skipped with everything below it; objstore repositories
 /// are left out when asked; symlinked directories are never descended into.
-public struct RepositoryWalker: Sendable {
-    public let ignore: [Glob]
-    public let excludeObjectStores: Bool
+package struct RepositoryWalker: Sendable {
+    package let ignore: [Glob]
+    package let excludeObjectStores: Bool
 
-    public init(ignore: [Glob] = [], excludeObjectStores: Bool = true) {
+    package init(ignore: [Glob] = [], excludeObjectStores: Bool = true) {
         self.ignore = ignore
         self.excludeObjectStores = excludeObjectStores
     }
 
     /// Full paths, as found (not resolved), sorted for a stable order.
-    public func findAll(under toplevel: String) -> [String] { walk(under: toplevel).found }
+    package func findAll(under toplevel: String) -> [String] { walk(under: toplevel).found }
 
     /// What one walk saw: repositories, and the directories it could not
     /// list (toplevel itself included), with their errno, so a caller can
     /// tell "gone" from "not seen".
-    public struct Walk: Sendable {
-        public var found: [String] = []
-        public var unreadable: [String] = []
-        public var errors: [String: Int32] = [:]
+    package struct Walk: Sendable {
+        package var found: [String] = []
+        package var unreadable: [String] = []
+        package var errors: [String: Int32] = [:]
         /// Directories whose name is not UTF-8 (shown repaired): no
         /// manifest can name them exactly, so they are not looked into.
-        public var undecodable: [String] = []
+        package var undecodable: [String] = []
 
         /// What the walk could not see into: directories it could not list
         /// (but `lost+found`, which only root reads and nothing of ours is
         /// ever put in) and directories whose name is not UTF-8. A check
         /// that must prove the absence of something (a borrower, a nested
         /// repository) cannot when this is not empty.
-        public var unseen: [String] {
+        package var unseen: [String] {
             undecodable + unreadable.filter { PathUtilities.basename($0) != "lost+found" }
         }
     }
 
-    public func walk(under toplevel: String) -> Walk {
+    package func walk(under toplevel: String) -> Walk {
         var result = Walk()
         var found: [String] = []
         var pending = [toplevel]

@@ -4,22 +4,22 @@ import Glibc
 /// 0666 minus umask, rename, fsync of the directory. Readers see the old or
 /// the new content, never a mix; a crash leaves at worst a temp file that
 /// the next write removes.
-public enum AtomicFile {
-    public struct Failure: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot write \(path): \(reason)" }
+package enum AtomicFile {
+    package struct Failure: Error, CustomStringConvertible {
+        package let path: String
+        package let reason: String
+        package var description: String { "cannot write \(path): \(reason)" }
     }
 
-    public static func temporaryPrefix(for path: String) -> String { "." + PathUtilities.basename(path) + ".tmp." }
+    package static func temporaryPrefix(for path: String) -> String { "." + PathUtilities.basename(path) + ".tmp." }
 
     @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String, mtime: Int? = nil) -> Bool {
+    package static func write(_ bytes: [UInt8], to path: String, mtime: Int? = nil) -> Bool {
         (try? replace(path, with: bytes, mtime: mtime)) != nil
     }
 
     /// Removes the temp files that writers of `path` killed mid-write left.
-    public static func removeStaleTemporaries(of path: String) {
+    package static func removeStaleTemporaries(of path: String) {
         let absolute = PathUtilities.absolute(path)
         removeStaleTemporaries(of: [PathUtilities.basename(absolute)], in: PathUtilities.dirname(absolute))
     }
@@ -27,7 +27,7 @@ public enum AtomicFile {
     /// Removes the temp files killed writers of any of `names` (files in
     /// `directory`) left, listing the directory once. Call it holding the
     /// lock of whatever owns those files.
-    public static func removeStaleTemporaries(of names: [String], in directory: String) {
+    package static func removeStaleTemporaries(of names: [String], in directory: String) {
         let prefixes = names.map { temporaryPrefix(for: $0) }
         for name in FileSystem.listDirectory(directory) ?? [] where prefixes.contains(where: { name.hasPrefix($0) }) {
             unlink(PathUtilities.join(directory, name))
@@ -39,7 +39,7 @@ public enum AtomicFile {
     /// once. Without `syncDirectory` a power loss may undo the rename (the
     /// old content survives, whole), which a file rewritten after every step
     /// of a run can afford.
-    public static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true,
+    package static func replace(_ path: String, with bytes: [UInt8], mtime: Int? = nil, removeStaleTemporaries: Bool = true,
                                syncDirectory: Bool = true) throws(Failure) {
         let directory = PathUtilities.dirname(PathUtilities.absolute(path))
         if removeStaleTemporaries { self.removeStaleTemporaries(of: path) }

@@ -7,10 +7,10 @@ import Glibc
 /// it to U+FFFD), so deleting by rebuilt paths left such files, and the
 /// directories holding them, behind; and walking by fd keeps a symlink
 /// swapped in mid-walk from sending the deletion elsewhere.
-public enum DirectoryTree {
+package enum DirectoryTree {
     /// Removes `path` and everything below it (a symlink is only unlinked).
     /// What cannot be removed stays; nothing outside the tree is touched.
-    public static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         let parent = PathUtilities.dirname(path)
         let fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -20,7 +20,7 @@ public enum DirectoryTree {
 
     /// Removes everything inside the directory `path` except the entries
     /// named in `keeping` (compared by bytes).
-    public static func removeContents(of path: String, keeping: Set<ExactKey> = []) {
+    package static func removeContents(of path: String, keeping: Set<ExactKey> = []) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return }
         defer { close(fd) }

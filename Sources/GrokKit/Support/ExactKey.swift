@@ -6,31 +6,31 @@
 /// (`cafe\xcc\x81`) would be one member, where the filesystem, git, JSON
 /// and grokmirror see two names. Order is byte order, which for valid UTF-8
 /// is code point order: the order Python's `sorted` gives grokmirror.
-public struct ExactKey: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let string: String
+package struct ExactKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let string: String
 
-    public init(_ string: String) { self.string = string }
+    package init(_ string: String) { self.string = string }
 
-    public var description: String { string }
+    package var description: String { string }
 
-    public static func == (lhs: ExactKey, rhs: ExactKey) -> Bool {
+    package static func == (lhs: ExactKey, rhs: ExactKey) -> Bool {
         lhs.string.utf8.count == rhs.string.utf8.count && lhs.string.utf8.elementsEqual(rhs.string.utf8)
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         var contiguous = string
         contiguous.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         hasher.combine(string.utf8.count)
     }
 
-    public static func < (lhs: ExactKey, rhs: ExactKey) -> Bool {
+    package static func < (lhs: ExactKey, rhs: ExactKey) -> Bool {
         lhs.string.utf8.lexicographicallyPrecedes(rhs.string.utf8)
     }
 }
 
 extension Sequence where Element == String {
     /// Sorted by bytes (see `ExactKey`), not by `String`'s canonical order.
-    public func sortedByBytes() -> [String] {
+    package func sortedByBytes() -> [String] {
         sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }

@@ -3,11 +3,11 @@ import Glibc
 /// An exclusive `lockf` lock on a lock file, the primitive grokmirror uses
 /// for manifests (`.<name>.lock`) and repositories (`.<repo>.git.lock`), so
 /// our tools and the reference exclude each other.
-public final class FileLock: @unchecked Sendable {
-    public enum Error: Swift.Error, CustomStringConvertible {
+package final class FileLock: @unchecked Sendable {
+    package enum Error: Swift.Error, CustomStringConvertible {
         case cannotOpen(String, String)
         case cannotLock(String, String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotOpen(let path, let why): return "cannot open lock file \(path): \(why)"
             case .cannotLock(let path, let why): return "cannot lock \(path): \(why)"
@@ -15,7 +15,7 @@ public final class FileLock: @unchecked Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
     private var fd: Int32
 
     private init(path: String, fd: Int32) {
@@ -24,12 +24,12 @@ public final class FileLock: @unchecked Sendable {
     }
 
     /// The lock file grokmirror uses for `target`: `<dir>/.<basename>.lock`.
-    public static func lockPath(for target: String) -> String {
+    package static func lockPath(for target: String) -> String {
         PathUtilities.join(PathUtilities.dirname(target), "." + PathUtilities.basename(target) + ".lock")
     }
 
     /// Blocks until the lock on `target` is held.
-    public static func acquire(for target: String) throws(Error) -> FileLock {
+    package static func acquire(for target: String) throws(Error) -> FileLock {
         try open(target, blocking: true)!
     }
 
@@ -37,7 +37,7 @@ public final class FileLock: @unchecked Sendable {
     /// and against this process's other tasks (for locks that concurrent
     /// tasks of one run may want, such as an objstore repository's).
     /// Without `wait`, returns nil at once when another process holds it.
-    public static func exclusively<T: Sendable>(for target: String, wait: Bool = true, _ body: () async throws -> T) async throws -> T? {
+    package static func exclusively<T: Sendable>(for target: String, wait: Bool = true, _ body: () async throws -> T) async throws -> T? {
         let key = lockPath(for: target)
         await InProcessLocks.shared.acquire(key)
         let lock: FileLock
@@ -64,7 +64,7 @@ public final class FileLock: @unchecked Sendable {
     }
 
     /// Returns nil at once when another process holds the lock.
-    public static func tryAcquire(for target: String) throws(Error) -> FileLock? {
+    package static func tryAcquire(for target: String) throws(Error) -> FileLock? {
         try open(target, blocking: false)
     }
 
@@ -82,7 +82,7 @@ public final class FileLock: @unchecked Sendable {
         return FileLock(path: path, fd: fd)
     }
 
-    public func release() {
+    package func release() {
         guard fd >= 0 else { return }
         _ = lockf(fd, F_ULOCK, 0)
         close(fd)

@@ -3,18 +3,18 @@ import Glibc
 /// The few filesystem queries and reads the tools make, as thin wrappers
 /// over POSIX calls: Foundation's FileManager costs far more per call, and
 /// the walk over thousands of repositories is dominated by these.
-public enum FileSystem {
-    public enum Kind: Sendable { case missing, file, directory, symlink, other }
+package enum FileSystem {
+    package enum Kind: Sendable { case missing, file, directory, symlink, other }
 
     /// The kind of `path` without following a final symlink.
-    public static func kind(_ path: String) -> Kind {
+    package static func kind(_ path: String) -> Kind {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .missing }
         return kind(of: info.st_mode)
     }
 
     /// The kind of what `path` resolves to.
-    public static func resolvedKind(_ path: String) -> Kind {
+    package static func resolvedKind(_ path: String) -> Kind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         return kind(of: info.st_mode)
@@ -29,12 +29,12 @@ public enum FileSystem {
         }
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-    public static func isDirectory(_ path: String) -> Bool { resolvedKind(path) == .directory }
-    public static func isFile(_ path: String) -> Bool { resolvedKind(path) == .file }
-    public static func isSymlink(_ path: String) -> Bool { kind(path) == .symlink }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func isDirectory(_ path: String) -> Bool { resolvedKind(path) == .directory }
+    package static func isFile(_ path: String) -> Bool { resolvedKind(path) == .file }
+    package static func isSymlink(_ path: String) -> Bool { kind(path) == .symlink }
 
-    public static func modificationTime(_ path: String) -> Int? {
+    package static func modificationTime(_ path: String) -> Int? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return Int(info.st_mtim.tv_sec)
@@ -42,7 +42,7 @@ public enum FileSystem {
 
     /// The whole content of a regular file, or nil when it cannot be read
     /// (or is larger than `limit`).
-    public static func read(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
+    package static func read(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -69,13 +69,13 @@ public enum FileSystem {
         return result
     }
 
-    public static func readString(_ path: String) -> String? {
+    package static func readString(_ path: String) -> String? {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Names in a directory, without `.` and `..`, in readdir order; a
     /// name that is not UTF-8 comes repaired (U+FFFD), so it names no file.
-    public static func listDirectory(_ path: String) -> [String]? {
+    package static func listDirectory(_ path: String) -> [String]? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
@@ -92,15 +92,15 @@ public enum FileSystem {
     /// What `listDirectoryEntries` found: the names that are UTF-8, and the
     /// directories whose name is not (repaired to U+FFFD, so they name no
     /// file; no path string can reach what lies below them).
-    public struct Entries: Sendable {
-        public var names: [String] = []
-        public var undecodableDirectories: [String] = []
+    package struct Entries: Sendable {
+        package var names: [String] = []
+        package var undecodableDirectories: [String] = []
     }
 
     /// Like `listDirectory`, setting apart directories whose name is not
     /// UTF-8 (told by `d_type`, or `fstatat` on the raw name when the
     /// filesystem does not say); files with such names are left out.
-    public static func listDirectoryEntries(_ path: String) -> Entries? {
+    package static func listDirectoryEntries(_ path: String) -> Entries? {
         guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var entries = Entries()
@@ -124,7 +124,7 @@ public enum FileSystem {
     }
 
     /// `mkdir -p`: true when the directory exists afterwards.
-    public static func makeDirectories(_ path: String) -> Bool {
+    package static func makeDirectories(_ path: String) -> Bool {
         if isDirectory(path) { return true }
         let parent = PathUtilities.dirname(path)
         if parent != path { _ = makeDirectories(parent) }
@@ -134,14 +134,14 @@ public enum FileSystem {
     /// Writes a small file in place (marker files such as
     /// `grokmirror.fingerprint`, which grokmirror also writes in place).
     @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666) -> Bool {
+    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666) -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return writeAll(fd, bytes)
     }
 
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
@@ -154,11 +154,11 @@ public enum FileSystem {
         return true
     }
 
-    public static func errorDescription(_ code: Int32 = errno) -> String {
+    package static func errorDescription(_ code: Int32 = errno) -> String {
         String(cString: strerror(code))
     }
 
-    public static func currentUmask() -> mode_t {
+    package static func currentUmask() -> mode_t {
         let mask = umask(0)
         umask(mask)
         return mask

@@ -7,29 +7,29 @@
 /// matches the NFC `/café.git`. Nothing is normalized: NFD `e` + U+0301 is
 /// two scalars. `*` matches any run, `/` and newlines included; a backslash
 /// is an ordinary character; the whole text must match.
-public struct Glob: Sendable, Hashable, CustomStringConvertible {
-    public let pattern: String
+package struct Glob: Sendable, Hashable, CustomStringConvertible {
+    package let pattern: String
     /// The pattern compiled once, as `fnmatch.translate` would.
     private let tokens: [Token]
 
-    public init(_ pattern: String) {
+    package init(_ pattern: String) {
         self.pattern = pattern
         tokens = Self.compile(Array(pattern.unicodeScalars))
     }
 
     /// Same pattern, scalar for scalar (`ExactKey`): NFC and NFD spellings
     /// match different names, so they are different globs.
-    public static func == (lhs: Glob, rhs: Glob) -> Bool { ExactKey(lhs.pattern) == ExactKey(rhs.pattern) }
+    package static func == (lhs: Glob, rhs: Glob) -> Bool { ExactKey(lhs.pattern) == ExactKey(rhs.pattern) }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(ExactKey(pattern)) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(ExactKey(pattern)) }
 
-    public var description: String { pattern }
+    package var description: String { pattern }
 
     /// Greedy two-pointer matching with one backtrack point (the latest
     /// `*`): at most O(text × pattern) steps, never exponential. Taking the
     /// earliest place for each fixed-length run between stars is what
     /// Python's atomic `(?>.*?fixed)` groups do, so the answers agree.
-    public func matches(_ text: String) -> Bool {
+    package func matches(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
         var tokenIndex = 0
         var textIndex = scalars.startIndex
@@ -57,7 +57,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Array where Element == Glob {
-    public func anyMatches(_ text: String) -> Bool { contains { $0.matches(text) } }
+    package func anyMatches(_ text: String) -> Bool { contains { $0.matches(text) } }
 }
 
 extension Glob {

@@ -7,7 +7,7 @@ import Glibc
 /// followed by a combining mark is one Swift `Character` but still a
 /// separator, and canonically equivalent spellings (NFC, NFD) of a name
 /// are different paths (`ExactKey`).
-public enum PathUtilities {
+package enum PathUtilities {
     private static let slash = UInt8(ascii: "/")
 
     /// The non-empty components between `/` bytes.
@@ -17,7 +17,7 @@ public enum PathUtilities {
 
     static func isAbsolute(_ path: String) -> Bool { path.utf8.first == slash }
     /// `os.path.normpath` for absolute or relative paths.
-    public static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         guard !path.isEmpty else { return "." }
         let absolute = isAbsolute(path)
         var parts: [String] = []
@@ -34,36 +34,36 @@ public enum PathUtilities {
         return joined.isEmpty ? "." : joined
     }
 
-    public static func currentDirectory() -> String {
+    package static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "/" }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// `os.path.abspath`.
-    public static func absolute(_ path: String) -> String {
+    package static func absolute(_ path: String) -> String {
         normalize(isAbsolute(path) ? path : currentDirectory() + "/" + path)
     }
 
-    public static func join(_ base: String, _ child: String) -> String {
+    package static func join(_ base: String, _ child: String) -> String {
         if isAbsolute(child) { return child }
         return base.utf8.last == slash ? base + child : base + "/" + child
     }
 
-    public static func basename(_ path: String) -> String {
+    package static func basename(_ path: String) -> String {
         let bytes = path.utf8
         guard let last = bytes.lastIndex(of: slash) else { return path }
         return String(decoding: bytes[bytes.index(after: last)...], as: UTF8.self)
     }
 
-    public static func dirname(_ path: String) -> String {
+    package static func dirname(_ path: String) -> String {
         let bytes = path.utf8
         guard let last = bytes.lastIndex(of: slash) else { return "" }
         return last == bytes.startIndex ? "/" : String(decoding: bytes[..<last], as: UTF8.self)
     }
 
     /// `os.path.relpath(path, start)`.
-    public static func relative(_ path: String, to start: String) -> String {
+    package static func relative(_ path: String, to start: String) -> String {
         let target = components(absolute(path))
         let base = components(absolute(start))
         var common = 0
@@ -75,14 +75,14 @@ public enum PathUtilities {
     }
 
     /// Whether `path` is `root` itself or lies below it (both normalized).
-    public static func isInside(_ path: String, root: String) -> Bool {
+    package static func isInside(_ path: String, root: String) -> Bool {
         path.utf8.elementsEqual(root.utf8) || path.utf8.starts(with: (root == "/" ? "/" : root + "/").utf8)
     }
 
     /// `os.path.realpath`: resolves every symlink of the existing prefix and
     /// keeps a non-existent remainder as it is, like Python (and unlike
     /// realpath(3), which fails on it).
-    public static func realpath(_ path: String) -> String {
+    package static func realpath(_ path: String) -> String {
         // realpath(3) resolves an existing path the same way, in C: grok-fsck
         // asks for thousands of realpaths per run.
         if !path.isEmpty, let resolved = Glibc.realpath(path, nil) {
@@ -121,7 +121,7 @@ public enum PathUtilities {
         return resolved.isEmpty ? "/" : resolved
     }
 
-    public static func readLink(_ path: String) -> String? {
+    package static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = Glibc.readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { return nil }

@@ -3,22 +3,22 @@
 /// Implemented here because Foundation on Linux has no digest API and the
 /// inputs are small (a ref listing, a path), so a dependency on a crypto
 /// package would cost more build time than it saves.
-public struct SHA1: Sendable {
+package struct SHA1: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() { buffer.reserveCapacity(64) }
+    package init() { buffer.reserveCapacity(64) }
 
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if handled == nil { update(Array(bytes)) }
     }
 
     /// Feeds whole 64-byte blocks straight from the input; only a partial
     /// block is buffered.
-    public mutating func update(_ raw: UnsafeRawBufferPointer) {
+    package mutating func update(_ raw: UnsafeRawBufferPointer) {
         var offset = 0
         length &+= UInt64(raw.count)
         if !buffer.isEmpty {
@@ -37,9 +37,9 @@ public struct SHA1: Sendable {
         if offset < raw.count { buffer.append(contentsOf: raw[offset...]) }
     }
 
-    public mutating func update(_ string: String) { update(string.utf8) }
+    package mutating func update(_ string: String) { update(string.utf8) }
 
-    public consuming func finalize() -> [UInt8] {
+    package consuming func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -55,9 +55,9 @@ public struct SHA1: Sendable {
         return digest
     }
 
-    public consuming func hexDigest() -> String { Hex.encode(finalize()) }
+    package consuming func hexDigest() -> String { Hex.encode(finalize()) }
 
-    public static func hexDigest<Bytes: Sequence>(of bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func hexDigest<Bytes: Sequence>(of bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA1()
         hasher.update(bytes)
         return hasher.hexDigest()
@@ -89,10 +89,10 @@ public struct SHA1: Sendable {
     }
 }
 
-public enum Hex {
+package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
@@ -103,11 +103,11 @@ public enum Hex {
 
     /// Lower-case hex of exactly `length` characters: the only object id form
     /// git writes into ref files.
-    public static func isObjectID<Bytes: Collection>(_ bytes: Bytes, length: Int = 40) -> Bool where Bytes.Element == UInt8 {
+    package static func isObjectID<Bytes: Collection>(_ bytes: Bytes, length: Int = 40) -> Bool where Bytes.Element == UInt8 {
         bytes.count == length && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    public static func decode<Bytes: Collection>(_ bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
+    package static func decode<Bytes: Collection>(_ bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
         guard bytes.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count / 2)

@@ -1,19 +1,19 @@
 /// POSIX shell word splitting (Python's `shlex.split`) for config values
 /// that hold a command line (`manifest_command`, hooks): quotes and
 /// backslashes, no expansion of any kind.
-public enum ShellWords {
-    public struct Error: Swift.Error, CustomStringConvertible {
-        public let text: String
-        public var description: String { "unbalanced quotes in \(text)" }
+package enum ShellWords {
+    package struct Error: Swift.Error, CustomStringConvertible {
+        package let text: String
+        package var description: String { "unbalanced quotes in \(text)" }
     }
 
     /// Python's `str.split()`: words between runs of whitespace, no quoting
     /// (how grokmirror reads `extra_repack_flags`).
-    public static func whitespaceSplit(_ text: String) -> [String] {
+    package static func whitespaceSplit(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
     }
 
-    public static func split(_ text: String) throws(Error) -> [String] {
+    package static func split(_ text: String) throws(Error) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false

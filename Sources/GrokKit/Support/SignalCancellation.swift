@@ -6,11 +6,11 @@ import Glibc
 /// completed and return normally, instead of the process dying mid-write or
 /// outliving systemd's stop timeout. The signals stay ignored afterwards
 /// (see `SignalWatcher`), so a second one cannot interrupt that saving.
-public enum SignalCancellation {
+package enum SignalCancellation {
     /// Returns what `body` returns; `body` learns of a signal through
     /// `Task.isCancelled` (and cancellation errors of what it awaits).
     /// `onSignal` is told each signal's number as it arrives.
-    public static func run<T: Sendable>(on signals: [Int32] = [SIGINT, SIGTERM], onSignal: @escaping @Sendable (Int32) -> Void = { _ in },
+    package static func run<T: Sendable>(on signals: [Int32] = [SIGINT, SIGTERM], onSignal: @escaping @Sendable (Int32) -> Void = { _ in },
                                         _ body: @escaping @Sendable () async -> T) async -> T {
         let work = Task { await body() }
         let watcher = SignalWatcher(signals) { number in

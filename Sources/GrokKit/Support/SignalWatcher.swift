@@ -5,10 +5,10 @@ import Glibc
 /// can finish writing what it completed (SIGINT, SIGTERM) or reopen its log
 /// (SIGHUP) instead of dying mid-write. The signals stay ignored after
 /// `stop()`, so a second ^C cannot interrupt the final manifest write.
-public final class SignalWatcher: Sendable {
+package final class SignalWatcher: Sendable {
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
 
-    public init(_ numbers: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    package init(_ numbers: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         sources = numbers.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -18,7 +18,7 @@ public final class SignalWatcher: Sendable {
         }
     }
 
-    public func stop() {
+    package func stop() {
         for source in sources { source.cancel() }
     }
 }

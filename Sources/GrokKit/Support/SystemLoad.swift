@@ -2,15 +2,15 @@ import Glibc
 
 /// The machine's load against its CPUs: grok-pull's background repacks
 /// wait while the one-minute load average exceeds the CPU count.
-public enum SystemLoad {
-    public static var cpuCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+package enum SystemLoad {
+    package static var cpuCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    public static func oneMinuteAverage() -> Double? {
+    package static func oneMinuteAverage() -> Double? {
         var loads = [Double](repeating: 0, count: 3)
         return getloadavg(&loads, 3) >= 1 ? loads[0] : nil
     }
 
-    public static func isOverloaded(load: Double?, cpus: Int) -> Bool {
+    package static func isOverloaded(load: Double?, cpus: Int) -> Bool {
         guard let load else { return false }
         return load > Double(cpus)
     }

@@ -3,12 +3,12 @@ import Glibc
 /// systemd's readiness and watchdog protocol (`sd_notify`), spoken directly:
 /// one datagram per state to `$NOTIFY_SOCKET`. Outside systemd, or under
 /// `Type=simple`, there is no socket and every call does nothing.
-public struct SystemdNotifier: Sendable {
+package struct SystemdNotifier: Sendable {
     private let socketPath: String?
     /// How often the service must ping: half of `WatchdogSec=`.
-    public let watchdogInterval: Duration?
+    package let watchdogInterval: Duration?
 
-    public init(environment: [String: String] = SystemdNotifier.processEnvironment()) {
+    package init(environment: [String: String] = SystemdNotifier.processEnvironment()) {
         let path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         socketPath = path
         let forUs = environment["WATCHDOG_PID"].map { Int32($0) == getpid() } ?? true
@@ -19,7 +19,7 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    public static func processEnvironment() -> [String: String] {
+    package static func processEnvironment() -> [String: String] {
         var found: [String: String] = [:]
         for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             if let value = getenv(name) { found[name] = String(cString: value) }
@@ -28,7 +28,7 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// Sends `READY=1`, `WATCHDOG=1`, `STOPPING=1`, `STATUS=...`.
-    public func notify(_ state: String) {
+    package func notify(_ state: String) {
         guard let socketPath, let address = UnixSocketAddress(path: socketPath, abstractAt: true) else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }

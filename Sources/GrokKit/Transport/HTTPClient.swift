@@ -5,18 +5,18 @@ import Glibc
 /// an origin: conditional requests, `~/.netrc` credentials, bounded
 /// redirects (http and https only), a connect timeout and a stall timeout,
 /// retries with back-off on connection errors, and a size limit.
-public struct HTTPClient: Sendable {
-    public struct Response: Sendable {
-        public let status: Int
-        public let body: [UInt8]
+package struct HTTPClient: Sendable {
+    package struct Response: Sendable {
+        package let status: Int
+        package let body: [UInt8]
         /// `Last-Modified` as unix time, when the server sent one.
-        public let lastModified: Int?
+        package let lastModified: Int?
     }
 
-    public struct Failure: Error, CustomStringConvertible {
+    package struct Failure: Error, CustomStringConvertible {
         /// What went wrong, for callers and tests that act on the cause;
         /// `reason` says it in words (libcurl's, where it has them).
-        public enum Kind: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable {
             /// The calling task was cancelled (a stop request).
             case interrupted
             /// Nothing arrived for `stallTimeout` seconds, or the connect
@@ -37,21 +37,21 @@ public struct HTTPClient: Sendable {
             case other
         }
 
-        public let url: String
-        public let kind: Kind
-        public let reason: String
-        public var description: String { "\(url): \(reason)" }
+        package let url: String
+        package let kind: Kind
+        package let reason: String
+        package var description: String { "\(url): \(reason)" }
     }
 
-    public var userAgent = "grokmirror-swift/\(GrokVersion.version)"
-    public var connectTimeout = 30
+    package var userAgent = "grokmirror-swift/\(GrokVersion.version)"
+    package var connectTimeout = 30
     /// Abort when no byte arrived for this long.
-    public var stallTimeout = 300
-    public var maximumRedirects = 5
-    public var attempts = 3
-    public var sizeLimit = 256 << 20
+    package var stallTimeout = 300
+    package var maximumRedirects = 5
+    package var attempts = 3
+    package var sizeLimit = 256 << 20
 
-    public init() {}
+    package init() {}
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -60,14 +60,14 @@ public struct HTTPClient: Sendable {
     /// `sizeLimit`, or the calling task was cancelled (within about a
     /// second, reason "interrupted"), so a stop request never waits for the
     /// timeouts.
-    public func get(_ url: String, ifModifiedSince: Int? = nil) async throws(Failure) -> Response {
+    package func get(_ url: String, ifModifiedSince: Int? = nil) async throws(Failure) -> Response {
         try await perform(url, ifModifiedSince: ifModifiedSince, into: nil).get()
     }
 
     /// GET `url` into the file at `path` (created or truncated), for bodies
     /// too large to hold in memory; anything but status 200 is a failure,
     /// and so is the calling task's cancellation, as for `get`.
-    public func download(_ url: String, to path: String) async throws(Failure) {
+    package func download(_ url: String, to path: String) async throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure(url: url, kind: .local, reason: "cannot write \(path): \(FileSystem.errorDescription())") }
         defer { close(fd) }

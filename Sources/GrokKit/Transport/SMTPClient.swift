@@ -3,18 +3,18 @@ import Glibc
 
 /// Sends one message over SMTP through libcurl (no TLS negotiation is
 /// forced; a local MTA is the expected relay, as with grokmirror's smtplib).
-public struct SMTPClient: Sendable {
-    public struct Failure: Error, CustomStringConvertible {
-        public let server: String
-        public let reason: String
-        public var description: String { "cannot send mail through \(server): \(reason)" }
+package struct SMTPClient: Sendable {
+    package struct Failure: Error, CustomStringConvertible {
+        package let server: String
+        package let reason: String
+        package var description: String { "cannot send mail through \(server): \(reason)" }
     }
 
     /// `host` or `host:port` (port 25 by default).
-    public let server: String
-    public var timeout = 60
+    package let server: String
+    package var timeout = 60
 
-    public init(server: String) { self.server = server }
+    package init(server: String) { self.server = server }
 
     /// The smtp:// URL for `server`, with a bare IPv6 address bracketed.
     var url: String {
@@ -27,7 +27,7 @@ public struct SMTPClient: Sendable {
     /// when the server refuses it, does not answer within `timeout`
     /// seconds, or the calling task is cancelled (within about a second,
     /// reason "interrupted": a stop request does not wait for the timeout).
-    public func send(from sender: String, to recipients: [String], message: [UInt8]) async throws(Failure) {
+    package func send(from sender: String, to recipients: [String], message: [UInt8]) async throws(Failure) {
         if Task.isCancelled { throw Failure(server: server, reason: "interrupted") }
         let client = self
         try await CurlTransfer.run { transfer in client.sendBlocking(from: sender, to: recipients, message: message, transfer: transfer) }.get()
