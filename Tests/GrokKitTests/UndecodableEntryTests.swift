@@ -125,6 +125,17 @@ import Testing
         #expect(culled.entries.allSatisfy { !$0.entry.symlinks.contains { $0.path.contains("\u{FFFD}") } })
     }
 
+    /// Before values were checked, `/pub/a.git` was a listed repository,
+    /// so no link of another entry could replace it; rejected, it still is.
+    @Test func aRejectedEntryStillKeepsLinksOffItsRepository() throws {
+        let good = #""fingerprint": "\#(String(repeating: "a", count: 40))", "modified": 1"#
+        let json = #"{"/pub/a.git": {\#(good), "description": "\udc80"}, "/pub/b.git": {\#(good), "symlinks": ["/pub/a.git", "/pub/l.git"]}}"#
+        let culled = try PullPlan.cull(try Manifest.decode(Array(json.utf8)), include: [Glob("*")], exclude: [], reserved: [])
+        #expect(culled.entries.map(\.gitdir) == [Gitdir("/pub/b.git")])
+        #expect(culled.entries.first?.entry.symlinks == [Gitdir("/pub/l.git")])
+        #expect(culled.droppedSymlinks == ["symlink /pub/a.git of /pub/b.git ignored: it is also listed as a repository"])
+    }
+
     @Test func grokManifestNamesTheFirstFewItKeeps() throws {
         #expect(ManifestUpdater.keptUnchangedWarning([]) == nil)
         let manifest = try Manifest.decode(Array(#"{"/a\udc80.git": {}, "/b\udc80.git": {}, "/c\udc80.git": {}, "/d\udc80.git": {}, "/e\udc80.git": {}}"#.utf8))

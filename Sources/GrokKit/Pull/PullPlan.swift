@@ -134,7 +134,9 @@ package enum PullPlan {
             }
             culled.entries.append((gitdir, entry))
         }
-        dropCollidingSymlinks(&culled, listed: remote.gitdirs)
+        // A repository the origin lists stays listed when its entry is
+        // rejected for an undecodable value: no link may replace it.
+        dropCollidingSymlinks(&culled, listed: remote.gitdirs + remote.undecodable.compactMap(\.gitdir))
         return culled
     }
 
