@@ -145,4 +145,23 @@ import TestSupport
         held.release()
         try shell(probe)
     }
+
+    /// A stop request ends the decoding of a huge remote manifest; a read
+    /// that saves work is never cut short.
+    @Test func aCancelledTaskStopsAnInterruptibleDecodeOnly() async {
+        var json = "{"
+        for index in 0..<10_000 { json += (index == 0 ? "" : ", ") + "\"/r\(index).git\": {\"modified\": 1}" }
+        let bytes = Array((json + "}").utf8)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            let interrupted: Bool
+            do { _ = try Manifest.decode(bytes, interruptible: true); interrupted = false } catch {
+                interrupted = "\(error)".contains("interrupted")
+            }
+            return (interrupted, (try? Manifest.decode(bytes))?.count)
+        }
+        let outcome = await task.value
+        #expect(outcome.0, "the interruptible decode stopped")
+        #expect(outcome.1 == 10_000, "the other decode finished")
+    }
 }

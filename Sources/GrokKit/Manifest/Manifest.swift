@@ -75,9 +75,10 @@ package struct Manifest: Sendable {
 
     package func contains(_ gitdir: Gitdir) -> Bool { entries[gitdir] != nil }
 
-    package static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Manifest {
+    /// `interruptible`: see `JSONParser.scanObjectMembers`.
+    package static func decode(_ bytes: [UInt8], interruptible: Bool = false) throws(DecodeError) -> Manifest {
         let members: [JSONParser.ScannedMember]
-        do { members = try JSONParser.scanObjectMembers(bytes) } catch {
+        do { members = try JSONParser.scanObjectMembers(bytes, interruptible: interruptible) } catch {
             if error.reason == "expected an object" { throw .notAnObject }
             throw .json(error)
         }

@@ -76,7 +76,7 @@ package struct ManifestFile: Sendable {
     /// gunzipping them when they carry the gzip magic. Content whose first
     /// non-blank byte is not `{` is `.notAManifest`, so a mistyped `-m`
     /// never has its file replaced; blank content is `.undecodable`.
-    package static func decode(_ raw: [UInt8], source: String, sizeLimit: Int = 1 << 30) throws(ReadError) -> Manifest {
+    package static func decode(_ raw: [UInt8], source: String, sizeLimit: Int = 1 << 30, interruptible: Bool = false) throws(ReadError) -> Manifest {
         var bytes = raw
         if Gzip.looksCompressed(raw) {
             do { bytes = try Gzip.decompress(raw, limit: sizeLimit) } catch {
@@ -88,7 +88,7 @@ package struct ManifestFile: Sendable {
         }
         guard first == UInt8(ascii: "{") else { throw .notAManifest(path: source) }
         let manifest: Manifest
-        do { manifest = try Manifest.decode(bytes) } catch {
+        do { manifest = try Manifest.decode(bytes, interruptible: interruptible) } catch {
             // Valid JSON whose values are not objects is another file (a
             // package.json); only a torn or invalid one is a broken manifest.
             if case .badEntry = error { throw .notAManifest(path: source) }

@@ -91,7 +91,9 @@ package struct RemoteManifestFetcher: Sendable {
 
     private func decode(_ bytes: [UInt8], source: String) throws(Failure) -> Manifest {
         let manifest: Manifest
-        do { manifest = try ManifestFile.decode(bytes, source: source, sizeLimit: sizeLimit) } catch {
+        // A stop request ends the decoding of a huge manifest (the check
+        // then reports it as a stop, not as a broken manifest).
+        do { manifest = try ManifestFile.decode(bytes, source: source, sizeLimit: sizeLimit, interruptible: true) } catch {
             throw Failure(message: error.description)
         }
         guard !manifest.isEmpty else { throw Failure(message: "remote manifest \(source) is empty; refusing to act on it") }
