@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GrokKit
 
 /// A client of grok-pull's notification socket: connects, writes bytes,
 /// and closes when released.
@@ -7,17 +8,9 @@ package final class UnixSocketClient {
     package let fd: Int32
 
     package init(path: String) throws {
+        guard let address = UnixSocketAddress(path: path) else { throw ShellError(script: "connect \(path)", status: -1, stderr: "path too long") }
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let connected = address.withSockaddr { connect(fd, $0, $1) }
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
