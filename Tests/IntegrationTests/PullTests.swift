@@ -201,6 +201,7 @@ import GrokKit
         let outcome = Spawn.wait(child, timeout: 30)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("refetch:"), "a fetch stopped by the signal is not retried: \(outcome.stderr)")
         let saved = try loadManifest(f.mirror + "/manifest.js.gz")
         #expect(saved.count >= 5 && saved.count < 40, "halfway: \(saved.count) of 40 recorded")
         for gitdir in saved.gitdirs {

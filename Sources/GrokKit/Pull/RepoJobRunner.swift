@@ -229,6 +229,8 @@ package struct RepoJobRunner: Sendable {
         logger.info("    fetch: \(gitdir)")
         var lastError = ""
         for attempt in 1...settings.retries {
+            // A stop request is no failure to retry.
+            if attempt > 1 && Task.isCancelled { break }
             if attempt > 1 { logger.info("  refetch: \(gitdir) (try #\(attempt))") }
             do {
                 let result = try await git.run(gitDir: repo.path, ["fetch", "--prune", "--", settings.remoteName])
