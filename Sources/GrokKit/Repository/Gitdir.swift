@@ -80,6 +80,6 @@ extension Gitdir {
 
     /// Whether this gitdir is `other` or lies below it.
     package func isAtOrBelow(_ other: Gitdir) -> Bool {
-        self == other || path.utf8.starts(with: other.path.utf8 + [UInt8(ascii: "/")])
+        PathUtilities.isInside(path, root: other.path)
     }
 }
