@@ -26,30 +26,8 @@ package final class OriginServer: @unchecked Sendable {
         workDirectory = TemporaryDirectory()
         port = try Self.freePort()
         let dir = workDirectory.path
-        for sub in ["tmp", "tmp/body", "tmp/fastcgi", "tmp/proxy", "tmp/uwsgi", "tmp/scgi"] {
-            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
-        }
         workDirectory.write("htpasswd", "mirror:{PLAIN}s3cret\n")
-        let socket = dir + "/fcgiwrap.sock"
-        workDirectory.write("nginx.conf", """
-            \(getuid() == 0 ? "user root;" : "")
-            daemon on;
-            master_process on;
-            worker_processes 1;
-            error_log \(dir)/error.log;
-            pid \(dir)/nginx.pid;
-            events { worker_connections 256; }
-            http {
-                access_log \(dir)/access.log;
-                client_body_temp_path \(dir)/tmp/body;
-                fastcgi_temp_path \(dir)/tmp/fastcgi;
-                proxy_temp_path \(dir)/tmp/proxy;
-                uwsgi_temp_path \(dir)/tmp/uwsgi;
-                scgi_temp_path \(dir)/tmp/scgi;
-                default_type application/octet-stream;
-                server {
-                    listen 127.0.0.1:\(port);
-                    root \(root);
+        workDirectory.write("nginx.conf", NginxFastCGI.configuration(directory: dir, port: port, root: root, locations: """
                     location /private/ {
                         auth_basic "grokmirror test";
                         auth_basic_user_file \(dir)/htpasswd;
@@ -61,33 +39,14 @@ package final class OriginServer: @unchecked Sendable {
                         fastcgi_param GIT_PROJECT_ROOT \(root);
                         fastcgi_param GIT_HTTP_EXPORT_ALL "";
                         fastcgi_param PATH_INFO $1;
-                        fastcgi_pass unix:\(socket);
+                        fastcgi_pass unix:\(NginxFastCGI.socket(in: dir));
                     }
-                }
-            }
-            """)
-        // Each server leads its own process group (setsid), so stop() can
-        // kill it with all its children at once.
-        let wrapPid = try shell("setsid /usr/sbin/fcgiwrap -c 4 -s 'unix:\(socket)' </dev/null >/dev/null 2>&1 & echo $!")
-        if let pid = Int32(wrapPid.trimmingCharacters(in: .whitespacesAndNewlines)) { groups.append(pid) }
-        try shell("setsid /usr/sbin/nginx -c '\(dir)/nginx.conf' -p '\(dir)' -e '\(dir)/error.log' </dev/null >/dev/null 2>&1")
-        for _ in 0..<50 where !FileManager.default.fileExists(atPath: dir + "/nginx.pid") { usleep(20_000) }
-        if let text = try? String(contentsOfFile: dir + "/nginx.pid", encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            groups.append(pid)
-        }
-        for _ in 0..<100 {
-            if Self.accepts(port: port) && FileManager.default.fileExists(atPath: socket) { return }
-            usleep(50_000)
-        }
-        stop()
-        throw StartFailure(description: "nginx did not start on port \(port): \((try? String(contentsOfFile: dir + "/error.log", encoding: .utf8)) ?? "")")
+            """))
+        groups = try NginxFastCGI.start(directory: dir, port: port)
     }
 
     package func stop() {
-        for group in groups {
-            kill(-group, SIGKILL)
-            kill(group, SIGKILL)
-        }
+        NginxFastCGI.stop(groups)
         groups = []
     }
 
