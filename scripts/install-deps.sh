@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what grokmirror-swift builds and tests against: Debian packages
 # (git, zlib, libcurl, nginx, fcgiwrap; make and systemd for the install
-# and unit tests) and, unless --no-reference, the
+# and unit tests; openssh-server and openssh-client for the push fixtures'
+# own sshd) and, unless --no-reference, the
 # reference grokmirror 2.0.12 in a virtualenv at .venv/, with aiosmtpd (the
 # SMTP listener grok-fsck's report tests mail to).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git zlib1g-dev libcurl4-openssl-dev nginx fcgiwrap pkg-config procps make systemd)
+packages=(git zlib1g-dev libcurl4-openssl-dev nginx fcgiwrap pkg-config procps make systemd openssh-server openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
