@@ -5,7 +5,8 @@ import GrokKit
 
 /// The push fixtures work with plain git: PushHTTPServer takes a push
 /// with its credentials (in the URL or in ~/.netrc) and refuses one
-/// without.
+/// without; SSHServer takes a push with its client key and refuses
+/// another key.
 @Suite(.serialized) struct PushServerFixtureTests {
     /// A scratch HOME (no global git config, no netrc unless written), a
     /// working repository with one commit on master in `work`, and an
@@ -106,5 +107,21 @@ import GrokKit
         try scene.git("git push -q '\(server.url("dst.git"))' master")
         #expect(try scene.pushed() == scene.local())
         #expect(try shell("git --git-dir='\(scene.destination)' cat-file -s master:big.bin") == "24000000\n")
+    }
+
+    @Test func sshPushWithTheClientKeyAndNotAnother() throws {
+        let scene = try Scene()
+        let server = try SSHServer()
+        #expect(server.url(scene.destination) == "ssh://\(server.user)@127.0.0.1:\(server.port)\(scene.destination)")
+        try scene.git("git push -q '\(server.url(scene.destination))' master", environment: "export GIT_SSH_COMMAND=\"\(server.sshCommand)\"")
+        #expect(try scene.pushed() == scene.local())
+        #expect(server.log.contains("Accepted publickey for \(server.user)"), "\(server.log)")
+        let first = try scene.local()
+        try scene.commit("two")
+        try shell("ssh-keygen -q -t ed25519 -N '' -f '\(scene.dir.file("other_key"))'")
+        let other = SSHServer.sshCommand(identity: scene.dir.file("other_key"))
+        let refused = try scene.git("git push '\(server.url(scene.destination))' master 2>&1", environment: "export GIT_SSH_COMMAND=\"\(other)\"", expectSuccess: false)
+        #expect(refused.contains("Permission denied (publickey)"), "\(refused)")
+        #expect(try scene.pushed() == first)
     }
 }
