@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "grok-manifest", targets: ["grok-manifest"]),
         .executable(name: "grok-pull", targets: ["grok-pull"]),
         .executable(name: "grok-fsck", targets: ["grok-fsck"]),
+        .executable(name: "grok-push", targets: ["grok-push"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
@@ -57,13 +58,17 @@ let package = Package(
             name: "grok-fsck",
             dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "grok-push",
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // bench/queue.sh's workload; not installed (see the Makefile's TOOLS).
         .executableTarget(name: "queue-bench", dependencies: ["GrokKit"], path: "bench/queue-bench"),
         .target(name: "TestSupport", dependencies: ["GrokKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck"]
+            dependencies: ["GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push"]
         ),
     ],
     swiftLanguageModes: [.v6]

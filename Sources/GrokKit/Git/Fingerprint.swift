@@ -91,14 +91,26 @@ package struct FingerprintReader: Sendable {
     /// `git show-ref`: a failure (no refs, or a ref to a missing object)
     /// means no fingerprint, as in grokmirror.
     package func fromGit(gitDir: String, ignoring ignoreGlobs: [Glob] = []) async throws(GitError) -> Fingerprint {
+        guard let refs = try await showRef(gitDir: gitDir) else { return Fingerprint(value: nil, ignoredAnyRef: false) }
+        return Fingerprint.compute(refs, ignoring: ignoreGlobs)
+    }
+
+    /// The refs, from the files where `RefStore` can prove them, else from
+    /// `git show-ref`; nil when git lists none (or fails).
+    package func refs(gitDir: String) async throws(GitError) -> [RefStore.Ref]? {
+        if case .refs(let refs) = RefStore.read(gitDir: gitDir) { return refs }
+        return try await showRef(gitDir: gitDir)
+    }
+
+    private func showRef(gitDir: String) async throws(GitError) -> [RefStore.Ref]? {
         let result = try await git.run(gitDir: gitDir, ["show-ref"])
-        guard result.succeeded else { return Fingerprint(value: nil, ignoredAnyRef: false) }
+        guard result.succeeded else { return nil }
         var refs: [RefStore.Ref] = []
         for line in result.stdout.split(separator: 0x0A) {
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
             refs.append(RefStore.Ref(name: String(decoding: line[(space + 1)...], as: UTF8.self),
                                      objectID: String(decoding: line[..<space], as: UTF8.self)))
         }
-        return Fingerprint.compute(refs, ignoring: ignoreGlobs)
+        return refs
     }
 }

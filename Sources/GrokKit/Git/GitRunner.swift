@@ -27,14 +27,17 @@ package struct GitRunner: Sendable {
     /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`. When the
     /// command is stopped (cancelled or timed out), the lock files it may
     /// have left in `gitDir` are removed (`GitLockFiles`).
-    package func run(gitDir: String?, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil) async throws(GitError) -> GitResult {
+    /// `environment` is added for this command only (see `CommandRunner.run`).
+    package func run(gitDir: String?, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil,
+                     environment: [String: String] = [:]) async throws(GitError) -> GitResult {
         let full = ["--no-pager"] + (gitDir.map { ["--git-dir=" + $0] } ?? []) + arguments
         let label = (["git"] + arguments.prefix(2)).joined(separator: " ") + (gitDir.map { " in \($0)" } ?? "")
         guard let binary = executable ?? Self.gitInPath else { throw .launchFailed(command: label, reason: "git not found in PATH") }
         // A second early, for file times coarser than the clock.
         let started = Int(time(nil)) - 1
         do {
-            return try await CommandRunner.run(binary, full, input: input, timeout: timeout ?? self.timeout, outputLimit: outputLimit, label: label)
+            return try await CommandRunner.run(binary, full, input: input, timeout: timeout ?? self.timeout, outputLimit: outputLimit, label: label,
+                                               environment: environment)
         } catch {
             // A git stopped by us (a stop request, a timeout) may have been
             // killed before removing its lock files.

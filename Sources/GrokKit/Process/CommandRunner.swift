@@ -39,7 +39,11 @@ package enum CommandRunner {
     /// is killed and that is the error). Cancelling the calling task stops
     /// the child within `CancellableChild`'s grace period (SIGTERM, then
     /// SIGKILL) and throws `.cancelled`; a cancelled task starts nothing.
-    package static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil) async throws(CommandError) -> CommandResult {
+    /// `environment` adds variables to (or replaces them in) the tool's
+    /// own environment for this child only; secrets passed this way stay
+    /// out of the process list, which any local user can read.
+    package static func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil, timeout: Duration, outputLimit: Int = 1 << 30, label: String? = nil,
+                            environment: [String: String] = [:]) async throws(CommandError) -> CommandResult {
         let command = label ?? ([PathUtilities.basename(executable)] + arguments.prefix(2)).joined(separator: " ")
         if Task.isCancelled { throw .cancelled(command: command) }
         let child = CancellableChild()
@@ -47,7 +51,7 @@ package enum CommandRunner {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
                     continuation.resume(returning: runBlocking(executable, arguments, input: input, timeout: timeout.inSeconds, outputLimit: outputLimit,
-                                                               command: command, child: child))
+                                                               command: command, child: child, environment: environment))
                 }
             }
         } onCancel: {
@@ -67,7 +71,7 @@ package enum CommandRunner {
     }()
 
     static func runBlocking(_ executable: String, _ arguments: [String], input: [UInt8]?, timeout: Double, outputLimit: Int, command: String,
-                            child: CancellableChild) -> Result<CommandResult, CommandError> {
+                            child: CancellableChild, environment: [String: String] = [:]) -> Result<CommandResult, CommandError> {
         _ = processSetup
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
         guard grok_pipe_cloexec(&outPipe) == 0 else { return .failure(.launchFailed(command: command, reason: FileSystem.errorDescription())) }
@@ -85,7 +89,7 @@ package enum CommandRunner {
         }
 
         var pid: pid_t = 0
-        let spawned = spawn(executable, arguments, stdin: inPipe[0], stdout: outPipe[1], stderr: errPipe[1], pid: &pid)
+        let spawned = spawn(executable, arguments, environment: environment, stdin: inPipe[0], stdout: outPipe[1], stderr: errPipe[1], pid: &pid)
         closeAll([inPipe[0], outPipe[1], errPipe[1]])
         guard spawned == 0 else {
             closeAll([inPipe[1], outPipe[0], errPipe[0]])
@@ -111,7 +115,8 @@ package enum CommandRunner {
 
     /// posix_spawn with the child's stdio on the given descriptors, in a
     /// process group of its own, with default signal handling; 0 or an errno.
-    private static func spawn(_ executable: String, _ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32, pid: inout pid_t) -> Int32 {
+    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32,
+                              pid: inout pid_t) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -139,14 +144,32 @@ package enum CommandRunner {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        // ETXTBSY: a script just written is still open for writing in a child
-        // another thread is spawning (until that child execs); it passes.
-        var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        for _ in 0..<20 where spawned == ETXTBSY {
-            usleep(10_000)
-            spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.isEmpty ? [] : childEnvironment(environment).map { strdup($0) } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        return envp.withUnsafeMutableBufferPointer { buffer in
+            let childEnvironment = buffer.isEmpty ? environ : buffer.baseAddress
+            // ETXTBSY: a script just written is still open for writing in a
+            // child another thread is spawning (until that child execs); it passes.
+            var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, childEnvironment)
+            for _ in 0..<20 where spawned == ETXTBSY {
+                usleep(10_000)
+                spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, childEnvironment)
+            }
+            return spawned
         }
-        return spawned
+    }
+
+    /// This process's environment with `overrides` put in: `KEY=VALUE` entries.
+    private static func childEnvironment(_ overrides: [String: String]) -> [String] {
+        var entries: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            index += 1
+            let text = String(cString: entry)
+            let key = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+            if overrides[key] == nil { entries.append(text) }
+        }
+        return entries + overrides.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }
     }
 
     /// Waits for the child to exit, then reaps it and returns its wait

@@ -91,6 +91,8 @@ struct PullEngine {
         switch check {
         case .unchanged:
             break
+        case .pushesDue(let jobs):
+            for job in jobs { queue.submit(job) }
         case .unusable:
             if !continuous { unusable = true }
         case .planned(let planned):
@@ -103,16 +105,18 @@ struct PullEngine {
 
     private mutating func ended(_ job: PullPlan.Job, _ outcome: RepoJobRunner.Outcome, now: Double, into actions: inout [Action]) {
         switch outcome {
-        case .done(let entry, let didClone, let maintenance):
+        case .done(let entry, let didClone, let maintenance, let pushFailures):
             record(job, entry, maintenance, into: &actions)
             if didClone { cloned.append(job.gitdir) }
-            failures[job.gitdir] = nil
+            // A failed push leaves the pass complete: the next check finds
+            // the repository behind at its destination and pushes again.
+            failures[job.gitdir] = pushFailures.isEmpty ? nil : pushFailures.joined(separator: "; ")
             pass?.ended(job.gitdir, failed: false)
-        case .refused(let refusal, let entry, let maintenance):
+        case .refused(let refusal, let entry, let maintenance, let pushFailures):
             // Updated, but reported (the runner logged why) and planned
             // again by the next pass, not at once.
             record(job, entry, maintenance, into: &actions)
-            failures[job.gitdir] = refusal
+            failures[job.gitdir] = ([refusal] + pushFailures).joined(separator: "; ")
             pass?.ended(job.gitdir, failed: true)
         case .failed(let message):
             queue.finish(job)

@@ -32,7 +32,11 @@ package struct PullRun: Sendable {
         self.logger = logger
         self.git = git
         self.core = config.core
+        pushStore = settings.destinations.isEmpty ? nil : PushStateStore(path: PushStateStore.path(forLocalManifest: config.core.manifest))
     }
+
+    /// The push state, shared by every job of the run; nil without `[push.*]`.
+    private let pushStore: PushStateStore?
 
     /// `[core]`, resolved once: `config.core` interpolates on every access.
     private let core: GrokConfig.Core
@@ -50,6 +54,9 @@ package struct PullRun: Sendable {
     /// What one look at the remote manifest found.
     enum Check: Sendable {
         case unchanged
+        /// The manifest is unchanged, but these repositories are behind at
+        /// a push destination (a push failed or was cut short): push them.
+        case pushesDue([PullPlan.Job])
         /// The manifest or its source was unusable; nothing was changed.
         case unusable
         case planned(Pass)
@@ -78,7 +85,7 @@ package struct PullRun: Sendable {
         let status: RemoteManifestStatus?
         do {
             switch try await fetcher.fetch(force: force) {
-            case .unchanged: return .unchanged
+            case .unchanged: return pushesDue()
             case .fetched(let manifest, let fetched): (remote, status) = (manifest, fetched)
             }
         } catch {
@@ -101,7 +108,8 @@ package struct PullRun: Sendable {
             logger.info(" manifest: \(culled.entries.count) relevant entries")
 
             logger.debug("Reading the state of \(culled.entries.count) repositories")
-            let jobs = try await plan(culled, local: local)
+            var jobs = try await plan(culled, local: local)
+            jobs += pushJobs(local: local, excluding: Set(jobs.map(\.gitdir)))
             logger.debug("Planned \(jobs.count) jobs")
             var rejections: [Gitdir: String] = [:]
             for rejection in culled.rejected { rejections[rejection.gitdir] = rejection.reason }
@@ -139,7 +147,35 @@ package struct PullRun: Sendable {
         }
     }
 
-    var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger) }
+    var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger, pusher: pusher) }
+
+    /// Pushes to the `[push.*]` destinations; nil when there are none.
+    var pusher: RepositoryPusher? {
+        pushStore.map { RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos, store: $0, git: git, logger: logger) }
+    }
+
+    /// `.pushesDue` for the repositories behind at a destination, else `.unchanged`.
+    private func pushesDue() -> Check {
+        guard pushStore != nil, let local = try? manifestFile.read() else { return .unchanged }
+        let jobs = pushJobs(local: local, excluding: [])
+        return jobs.isEmpty ? .unchanged : .pushesDue(jobs)
+    }
+
+    /// A job for each repository of the local manifest (and on disk) that
+    /// some destination has not had at its recorded fingerprint: it pushes
+    /// without fetching. The state is re-read first, for what a grok-push
+    /// run did meanwhile.
+    private func pushJobs(local: Manifest, excluding planned: Set<Gitdir>) -> [PullPlan.Job] {
+        guard let pusher else { return [] }
+        pusher.store.refresh()
+        let behind = PushTargets.behind(in: local, pusher: pusher).filter {
+            !planned.contains($0) && BareRepository.isBare($0.fullpath(in: toplevel)) && !FileSystem.isSymlink($0.fullpath(in: toplevel))
+        }
+        if !behind.isEmpty { logger.info("     push: \(behind.count) repositories behind at a push destination") }
+        return behind.compactMap { gitdir in
+            local[gitdir].map { PullPlan.Job(gitdir: gitdir, entry: $0, action: .update(fixParams: false, fetch: false)) }
+        }
+    }
 
     /// The job a push notification for `name` asks for: a fetch of a
     /// repository the local manifest knows, even if fingerprints look
@@ -379,13 +415,25 @@ package struct PullRun: Sendable {
             logger.critical("\(refusal)")
             return []
         }
-        return decision.purge.filter { gitdir in
+        let purged = decision.purge.filter { gitdir in
             if busy.contains(gitdir) {
                 logger.info("    defer: \(gitdir) (busy, not purged this run)")
                 return false
             }
             return purgeOne(gitdir, lenders: lenders)
         }
+        forgetPushes(of: purged)
+        return purged
+    }
+
+    /// Purged repositories stay at push destinations (a purge there would
+    /// be one mistake away from deleting a published repository): said
+    /// once, and their push state dropped.
+    private func forgetPushes(of purged: [Gitdir]) {
+        guard let pusher, !purged.isEmpty else { return }
+        let names = pusher.destinations.map(\.name)
+        logger.info("    purge: \(purged.count) purged repositories are not deleted at push destinations (\(names.joined(separator: ", ")))")
+        for gitdir in purged { pusher.store.forget(gitdir, destinations: names) }
     }
 
     /// Deletes one repository under its lock, if `RepositoryDeletion`

@@ -30,6 +30,8 @@ package struct PullSettings: Sendable {
     package var objstoreUsesPlumbing: Bool
     /// `<url>/<forkgroup>.bundle` preloads a new, empty objstore repository.
     package var preloadBundleURL: String?
+    /// The `[push.*]` destinations every updated repository is pushed to.
+    package var destinations: [PushDestination]
 
     package init(config: GrokConfig) throws(ConfigError) {
         site = try config.string("remote", "site") ?? ""
@@ -63,6 +65,7 @@ package struct PullSettings: Sendable {
         privateRepos = core.privateRepos
         objstoreUsesPlumbing = core.objstoreUsesPlumbing
         preloadBundleURL = try config.string("remote", "preload_bundle_url").flatMap { $0.isEmpty ? nil : $0 }
+        destinations = try PushDestination.all(in: config)
         guard manifestURL != nil || manifestCommand != nil else {
             throw .missingKey(path: config.path, section: "remote", key: "manifest")
         }

@@ -30,16 +30,7 @@ package enum RemoteEntryValidator {
     /// so it must stay one plain component: `../x` would put the objstore
     /// repository, and its lock, outside the objstore. grokmirror names
     /// them with UUID4s.
-    package static func isForkgroupName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, bytes.count <= 128, isAlphanumeric(first) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
+    package static func isForkgroupName(_ name: String) -> Bool { PlainName.isValid(name) }
 
     /// Checks one entry; `reserved` are the paths the tools keep under
     /// toplevel (`ReservedPath.all`): no gitdir or symlink may be one, lie

@@ -11,8 +11,11 @@ package struct RepoJobRunner: Sendable {
 
     package enum Outcome: Sendable {
         /// The local manifest entry to record, whether the repo was cloned,
-        /// and housekeeping for afterwards.
-        case done(entry: ManifestEntry, cloned: Bool, maintenance: [Maintenance])
+        /// and housekeeping for afterwards. `pushFailures`: the `[push.*]`
+        /// destinations it could not be pushed to (logged), reported as the
+        /// repository's failure; the update is still recorded, and the next
+        /// check pushes again without fetching.
+        case done(entry: ManifestEntry, cloned: Bool, maintenance: [Maintenance], pushFailures: [String] = [])
         /// A requested reclone was refused (`RepositoryDeletion`: deleting
         /// the repository would lose what must stay, such as the objects
         /// others borrow), nothing was deleted, and the repository was
@@ -20,7 +23,7 @@ package struct RepoJobRunner: Sendable {
         /// for `.done`, but report `refusal` as the repository's failure, so
         /// the run exits 1 and the next planning pass tries again (the
         /// `grokmirror.reclone` marker stays until the admin removes it).
-        case refused(String, entry: ManifestEntry, maintenance: [Maintenance])
+        case refused(String, entry: ManifestEntry, maintenance: [Maintenance], pushFailures: [String] = [])
         case failed(String)
         /// Another process holds the repository's lock: try again later.
         case deferred
@@ -30,12 +33,16 @@ package struct RepoJobRunner: Sendable {
     package let settings: PullSettings
     package let git: GitRunner
     package let logger: Logger
+    /// Pushes each updated repository on to the `[push.*]` destinations;
+    /// nil when the config has none.
+    package let pusher: RepositoryPusher?
 
-    package init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger) {
+    package init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger, pusher: RepositoryPusher? = nil) {
         self.toplevel = toplevel
         self.settings = settings
         self.git = git
         self.logger = logger
+        self.pusher = pusher
     }
 
     private var setup: RepoSetup { RepoSetup(git: git, settings: settings) }
@@ -154,9 +161,10 @@ package struct RepoJobRunner: Sendable {
         let prepared = try await prepare(job, repo: repo)
         let cloned = prepared.cloned
         var mustFetch = prepared.mustFetch
+        var pushFailures: [String] = []
         func outcome(_ recorded: ManifestEntry, maintenance: [Maintenance]) -> Outcome {
-            guard let refusal = prepared.refusal else { return .done(entry: recorded, cloned: cloned, maintenance: maintenance) }
-            return .refused(refusal, entry: recorded, maintenance: maintenance)
+            guard let refusal = prepared.refusal else { return .done(entry: recorded, cloned: cloned, maintenance: maintenance, pushFailures: pushFailures) }
+            return .refused(refusal, entry: recorded, maintenance: maintenance, pushFailures: pushFailures)
         }
 
         let reader = FingerprintReader(git: git)
@@ -167,6 +175,7 @@ package struct RepoJobRunner: Sendable {
         let lender = Alternates.borrowedRepository(of: repo.path)
         let forkgroup = lender.flatMap { PathUtilities.isInside($0, root: settings.objstore) ? Alternates.forkgroup(ofBorrowed: $0) : nil }
         guard mustFetch else {
+            pushFailures = await pusher?.push(repo.path, gitdir: gitdir) ?? []
             return outcome(PullPlan.localEntry(from: entry, fingerprint: before, forkgroup: forkgroup), maintenance: [])
         }
         if !cloned, !(await setup.hasRemote(repo)) {
@@ -174,11 +183,13 @@ package struct RepoJobRunner: Sendable {
             do { try await setup.resetRemote(repo, gitdir: gitdir) } catch { throw Failure(message: error.message) }
         }
         try await fetch(repo, gitdir: gitdir)
-        await HookRunner(logger: logger).run(settings.postUpdateHooks, arguments: [repo.path], context: gitdir.path)
         // git fetch checked connectivity before updating any ref, so every
         // ref's object is present: the refs alone give show-ref's answer.
         let after = (try? await reader.refsFingerprint(gitDir: repo.path)) ?? nil
         if let after { FileSystem.write(Array(after.utf8), to: repo.path + "/" + MarkerFile.fingerprint) }
+        // Pushed first, so a notification's push follows its fetch at once.
+        pushFailures = await pusher?.push(repo.path, gitdir: gitdir) ?? []
+        await HookRunner(logger: logger).run(settings.postUpdateHooks, arguments: [repo.path], context: gitdir.path)
         if let modified = entry.modified { recordModified(modified, in: repo) }
         var maintenance: [Maintenance] = []
         if let lender, forkgroup != nil, after != before, !settings.privateRepos.anyMatches(gitdir) {

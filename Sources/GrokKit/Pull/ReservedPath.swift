@@ -41,6 +41,8 @@ package struct ReservedPath: Sendable, Equatable {
             (FileLock.lockPath(for: core.manifest), "the local manifest's lock"),
             (RemoteManifestStatus.path(forLocalManifest: core.manifest), "the remote manifest status file"),
             (FingerprintStampCache(manifestPath: core.manifest).path, "the manifest's fingerprint stamps"),
+            (PushStateStore.path(forLocalManifest: core.manifest), "the push state"),
+            (FileLock.lockPath(for: PushStateStore.path(forLocalManifest: core.manifest)), "the push state's lock"),
             (core.objstore, "the objstore directory"),
         ]
         if let log = core.log { paths.append((log, "the log file")) }

@@ -1,0 +1,121 @@
+import Glibc
+import Logging
+
+/// One repository pushed to one destination, retries included: the
+/// state check, the survey `deleteprotect` needs, the push, and the
+/// record of its success. Every message it returns or logs has the
+/// destination URL's credentials blanked out.
+struct PushAttempt: Sendable {
+    let pusher: RepositoryPusher
+    let path: String
+    let gitdir: Gitdir
+    let destination: PushDestination
+    let refs: [RefStore.Ref]
+
+    private var logger: Logger { pusher.logger }
+    private var url: String { destination.url(for: gitdir) }
+    private var redaction: CredentialRedaction { CredentialRedaction(urls: [url]) }
+
+    /// What one try came to.
+    private enum Try {
+        case pushed(PushPorcelain)
+        /// Not to be retried: the same try would end the same way.
+        case refused(String)
+        /// The transport failed: worth another try.
+        case failed(String)
+    }
+
+    /// Pushes unless the destination holds this state already. Nil on
+    /// success, else the failure (with credentials blanked out).
+    func run(fingerprint: String) async -> String? {
+        let names = PushPlan.destinationNames(of: refs, refspecs: destination.refspecs)
+        let current = PushRecord(fingerprint: fingerprint, names: PushPlan.namesDigest(names), settings: destination.settingsDigest)
+        let previous = pusher.store.record(destination: destination.name, gitdir: gitdir)
+        guard case .push(let survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return nil }
+        logger.info("     push: \(gitdir) -> \(destination.name)")
+        if let failure = await createLocalDestination() { return failure }
+        var lastFailure = ""
+        for attempt in 1...destination.retries {
+            if attempt > 1 {
+                // A stop request is no failure to retry.
+                guard !Task.isCancelled, (try? await Task.sleep(for: .seconds(1 << min(attempt - 2, 6)))) != nil else { return "interrupted" }
+                logger.info("   repush: \(gitdir) -> \(destination.name) (try #\(attempt))")
+            }
+            switch await once(survey: survey && !pusher.overrideDeleteProtect) {
+            case .pushed(let result): return finish(result, record: current)
+            case .refused(let why): return why
+            case .failed(let why):
+                lastFailure = why
+                logger.warning("     push: \(gitdir) -> \(destination.name): \(why)")
+            }
+        }
+        return "failed after \(destination.retries) tries: \(lastFailure)"
+    }
+
+    /// Rejected refs are reported (and the state not recorded, so the next
+    /// run tries again); otherwise the push is recorded as done.
+    private func finish(_ result: PushPorcelain, record: PushRecord) -> String? {
+        let rejected = result.rejected
+        for update in rejected {
+            logger.warning("     push: \(gitdir) -> \(destination.name): \(update.destination) \(redaction.redact(update.summary))")
+        }
+        logger.debug("     push: \(gitdir) -> \(destination.name): \(result.changed) refs changed")
+        if !rejected.isEmpty {
+            return "\(rejected.count) refs rejected: " + rejected.map { "\($0.destination) \(redaction.redact($0.summary))" }.joined(separator: ", ")
+        }
+        if !pusher.store.save(record, destination: destination.name, gitdir: gitdir) {
+            logger.warning("Could not record the push in \(pusher.store.path): the next run pushes \(gitdir) again")
+        }
+        return nil
+    }
+
+    /// One try: the survey when asked for, then the push.
+    private func once(survey: Bool) async -> Try {
+        if survey {
+            switch await gitPush(dryRun: true) {
+            case .pushed(let dryRun):
+                if let refusal = PushPlan.deletionRefusal(dryRun, percent: destination.deleteProtect) { return .refused(refusal) }
+            case let other: return other
+            }
+        }
+        return await gitPush(dryRun: false)
+    }
+
+    private func gitPush(dryRun: Bool) async -> Try {
+        var arguments = ["push", "--porcelain", "--no-follow-tags"]
+        if destination.prune { arguments.append("--prune") }
+        if dryRun { arguments.append("--dry-run") }
+        arguments.append(RepositoryPusher.remoteName)
+        arguments += destination.refspecs.map { $0.argument(force: destination.force) }
+        var environment = ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "remote.\(RepositoryPusher.remoteName).url", "GIT_CONFIG_VALUE_0": url]
+        if let ssh = destination.sshCommand { environment["GIT_SSH_COMMAND"] = ssh }
+        let result: GitResult
+        do {
+            result = try await pusher.git.run(gitDir: path, arguments, timeout: .seconds(destination.timeout), environment: environment)
+        } catch {
+            if case .cancelled = error { return .refused("interrupted") }
+            return .failed(redaction.redact(error.description))
+        }
+        let porcelain = PushPorcelain(parsing: String(decoding: result.stdout, as: UTF8.self))
+        if result.succeeded { return .pushed(porcelain) }
+        // Refs were answered one by one: the transport worked, some were
+        // rejected; another try would be rejected again.
+        if !porcelain.rejected.isEmpty { return .pushed(porcelain) }
+        let lastLine = result.errorOutput.split(separator: "\n").last { !$0.hasPrefix("hint:") }.map(String.init) ?? "exit code \(result.exitCode)"
+        return .failed(redaction.redact(lastLine))
+    }
+
+    /// A `file://` (or plain path) destination that does not exist yet is
+    /// created as a bare repository; other schemes must exist already.
+    private func createLocalDestination() async -> String? {
+        let local: String
+        if url.hasPrefix("file://") { local = String(url.dropFirst(7)) } else if url.hasPrefix("/") { local = url } else { return nil }
+        guard FileSystem.kind(local) == .missing else { return nil }
+        guard FileSystem.makeDirectories(PathUtilities.dirname(local)) else {
+            return "cannot create \(PathUtilities.dirname(local)): \(FileSystem.errorDescription())"
+        }
+        logger.info("     push: creating \(local) for \(destination.name)")
+        do { try await BareRepository.initialize(local, git: pusher.git) } catch { return redaction.redact(error.description) }
+        return nil
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+
+/// Pushes one repository to each `[push.*]` destination that takes it,
+/// after its clone or fetch (grok-pull) or on demand (grok-push); the
+/// caller holds the repository's lock. A destination already holding the
+/// repository's current state (`PushStateStore`) costs no git process.
+///
+/// Each push is `git push --porcelain [--prune] <remote> <refspecs>` with
+/// the destination URL given through the environment
+/// (`GIT_CONFIG_*`, remote `grokmirror-push`): no user string reaches an
+/// option position, and credentials in the URL stay out of the process
+/// list. Transport failures are retried with back-off (1 s, 2 s, 4 s, …);
+/// refs the destination rejects are reported and not retried.
+package struct RepositoryPusher: Sendable {
+    package let destinations: [PushDestination]
+    package let privateRepos: [Glob]
+    package let store: PushStateStore
+    package let git: GitRunner
+    package let logger: Logger
+    /// `grok-push --force`: `deleteprotect` does not stop this run.
+    package let overrideDeleteProtect: Bool
+
+    package init(destinations: [PushDestination], privateRepos: [Glob], store: PushStateStore, git: GitRunner, logger: Logger,
+                 overrideDeleteProtect: Bool = false) {
+        self.destinations = destinations
+        self.privateRepos = privateRepos
+        self.store = store
+        self.git = git
+        self.logger = logger
+        self.overrideDeleteProtect = overrideDeleteProtect
+    }
+
+    /// The remote name the destination URL is configured under, per command.
+    static let remoteName = "grokmirror-push"
+
+    package func destinations(for gitdir: Gitdir) -> [PushDestination] {
+        destinations.filter { $0.takes(gitdir, privateRepos: privateRepos) }
+    }
+
+    /// Whether some destination taking `gitdir` has not had `fingerprint`
+    /// pushed (with its current settings): decided from the state alone.
+    package func isBehind(_ gitdir: Gitdir, fingerprint: String?) -> Bool {
+        destinations(for: gitdir).contains { destination in
+            guard let record = store.record(destination: destination.name, gitdir: gitdir) else { return true }
+            return !record.isCurrent(fingerprint: fingerprint, settings: destination.settingsDigest)
+        }
+    }
+
+    /// Pushes the repository at `path` wherever it is behind. Returns one
+    /// message per destination that failed (already logged), empty when
+    /// every destination holds the repository's current state.
+    package func push(_ path: String, gitdir: Gitdir) async -> [String] {
+        let targets = destinations(for: gitdir)
+        guard !targets.isEmpty else { return [] }
+        let refs: [RefStore.Ref]
+        do { refs = try await FingerprintReader(git: git).refs(gitDir: path) ?? [] } catch {
+            return ["\(gitdir): cannot read its refs: \(error.description)"]
+        }
+        let fingerprint = Fingerprint.compute(refs).value ?? ""
+        var failures: [String] = []
+        for destination in targets {
+            if Task.isCancelled { return failures + ["\(gitdir): push to \(destination.name) interrupted"] }
+            let attempt = PushAttempt(pusher: self, path: path, gitdir: gitdir, destination: destination, refs: refs)
+            if let failure = await attempt.run(fingerprint: fingerprint) {
+                logger.error("     push: \(gitdir) -> \(destination.name): \(failure)")
+                failures.append("\(gitdir): push to \(destination.name): \(failure)")
+            }
+        }
+        return failures
+    }
+}
