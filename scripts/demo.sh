@@ -2,14 +2,16 @@
 # The demo: builds the tools, generates an origin tree of N repositories
 # (default 50) under ./demo/origin, writes its manifest with grok-manifest,
 # mirrors the whole collection into ./demo/mirror with grok-pull, and checks
-# the mirror with grok-fsck.
+# the mirror with grok-fsck. grok-pull also pushes every repository on to
+# ./demo/copy (a [push.copy] destination), and grok-push then finds nothing
+# left to push.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
 # Every tool the demo runs is built here, so a machine that never built the
 # project gets them all.
-for tool in grok-manifest grok-pull grok-fsck; do swift build -c release --product "$tool"; done
+for tool in grok-manifest grok-pull grok-fsck grok-push; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -44,6 +46,8 @@ projectslist = \${core:toplevel}/projects.list
 pull_threads = 2
 [fsck]
 statusfile = $PWD/demo/fsck.status.js
+[push.copy]
+url = file://$PWD/demo/copy/{gitdir}
 CONF
 mkdir -p demo/mirror
 echo "== grok-pull -c demo/pull.conf (initial mirror)"
@@ -57,6 +61,14 @@ for r in $(cd demo/origin && find pub -name '*.git' -type d); do
 done
 echo "== demo/mirror: $same of $total repositories identical to the origin; projects.list has $(wc -l < demo/mirror/projects.list) lines"
 [ "$same" = "$total" ]
+pushed=0
+for r in $(cd demo/origin && find pub -name '*.git' -type d); do
+  [ "$(git --git-dir=demo/mirror/$r for-each-ref refs/heads refs/tags | sha1sum)" = "$(git --git-dir=demo/copy/$r for-each-ref | sha1sum)" ] && pushed=$((pushed + 1))
+done
+echo "== demo/copy: $pushed of $total repositories pushed on with their branches and tags"
+[ "$pushed" = "$total" ]
+echo "== grok-push -c demo/pull.conf -v (nothing left to push)"
+"$bin/grok-push" -c demo/pull.conf -v
 rm -f demo/fsck.status.js
 echo "== grok-fsck -c demo/pull.conf -f (check every mirrored repository)"
 "$bin/grok-fsck" -c demo/pull.conf -f

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import TestSupport
+import GrokKit
+
+/// grok-pull and grok-push pushing to `file://` destinations: what arrives,
+/// what pruning may delete, forced updates, deleteprotect, and grok-push's
+/// own contract (targets, exit codes, no git process when nothing changed).
+@Suite(.serialized) struct PushTests {
+    static func refs(_ gitDir: String, _ patterns: String = "refs/") throws -> [String] {
+        try shell("git --git-dir='\(gitDir)' for-each-ref --format='%(refname) %(objectname)' \(patterns)")
+            .split(separator: "\n").map(String.init)
+    }
+
+    static func destination(_ f: PullFixture, name: String = "copy", extra: String = "") -> String {
+        "[push.\(name)]\nurl = file://\(f.dir.file(name))/{gitdir}\n\(extra)"
+    }
+
+    static let repo1 = "/pub/project1/repo1.git"
+
+    /// A GITBIN that logs each git command line to `log`, then runs git.
+    static func countingGit(_ f: PullFixture, log: String) -> String {
+        f.dir.write("countgit", "#!/bin/sh\necho \"$*\" >> '\(log)'\nexec git \"$@\"\n")
+        chmod(f.dir.file("countgit"), 0o755)
+        return f.dir.file("countgit")
+    }
+
+    @Test func headsAndTagsArriveExactlyAndNothingElse() throws {
+        let f = try PullFixture(repos: 3)
+        try shell("""
+            g='\(f.origin + Self.repo1)'
+            for r in refs/changes/01/1/1 refs/notes/commits refs/meta/config refs/pull/1/head; do git --git-dir="$g" update-ref $r master; done
+            """)
+        try f.regenerateOriginManifest()
+        f.writeConfig(extra: Self.destination(f))
+        let run = try f.runPull()
+        #expect(run.status == 0, "\(run.stderr)")
+        for gitdir in f.originRepos {
+            let pushed = try Self.refs(f.dir.file("copy") + gitdir)
+            #expect(!pushed.isEmpty, "\(gitdir)")
+            #expect(pushed == (try Self.refs(f.mirror + gitdir, "refs/heads/ refs/tags/")), "\(gitdir)")
+        }
+        #expect(try Self.refs(f.mirror + Self.repo1, "refs/changes/ refs/notes/ refs/meta/").count == 3, "the mirror has them")
+        #expect(!FileSystem.exists(f.dir.file("copy") + "/pub/latest.git"), "a symlink entry is no repository to push")
+        #expect(try String(contentsOfFile: f.dir.file("pull.log"), encoding: .utf8).contains("push: \(Self.repo1) -> copy"))
+    }
+
+    @Test func pruneDeletesOnlyInsideTheRefspecs() throws {
+        let f = try PullFixture(repos: 2)
+        f.writeConfig(extra: Self.destination(f))
+        #expect(try f.runPull().status == 0)
+        let copy = f.dir.file("copy") + Self.repo1
+        try shell("git --git-dir='\(copy)' update-ref refs/pull/1/head master && git --git-dir='\(f.origin + Self.repo1)' branch -D dev")
+        try f.regenerateOriginManifest()
+        let run = try f.runPull()
+        #expect(run.status == 0, "\(run.stderr)")
+        let pushed = try Self.refs(copy).map { $0.split(separator: " ")[0] }
+        #expect(pushed == ["refs/heads/master", "refs/pull/1/head", "refs/tags/v1"])
+    }
+
+    @Test func forcedUpdatesGoWithForceAndAreReportedAndKeptWithout() throws {
+        let f = try PullFixture(repos: 2)
+        f.writeConfig(extra: Self.destination(f, name: "forced") + Self.destination(f, name: "careful", extra: "force = no\n"))
+        #expect(try f.runPull().status == 0)
+        let origin = f.origin + Self.repo1
+        let before = try shell("git --git-dir='\(origin)' rev-parse master").trimmingCharacters(in: .whitespacesAndNewlines)
+        let rewritten = try shell("""
+            c=$(git --git-dir='\(origin)' commit-tree -m rewritten 'master^{tree}')
+            git --git-dir='\(origin)' update-ref refs/heads/master "$c"
+            git --git-dir='\(origin)' branch feature "$c"
+            echo "$c"
+            """).trimmingCharacters(in: .whitespacesAndNewlines)
+        try f.regenerateOriginManifest()
+        for round in 1...2 {
+            let run = try f.runPull()
+            #expect(run.status == 1, "round \(round): \(run.stderr)")
+            #expect(run.stderr.contains("\(Self.repo1): push to careful: 1 refs rejected: refs/heads/master"), "round \(round): \(run.stderr)")
+            #expect(!run.stderr.contains("push to forced"))
+        }
+        let rev = { (name: String, ref: String) in
+            try shell("git --git-dir='\(f.dir.file(name) + Self.repo1)' rev-parse \(ref)").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try rev("forced", "master") == rewritten)
+        #expect(try rev("careful", "master") == before, "kept")
+        #expect(try rev("careful", "feature") == rewritten, "the other refs still go")
+    }
+
+    @Test func deleteprotectStopsAMassDeletionUntilForced() throws {
+        let f = try PullFixture(repos: 2)
+        let origin = f.origin + Self.repo1
+        try shell("for i in 0 1 2 3 4 5 6 7 8 9; do git --git-dir='\(origin)' branch b$i master; done")
+        try f.regenerateOriginManifest()
+        f.writeConfig(extra: Self.destination(f))
+        #expect(try f.runPull().status == 0)
+        let copy = f.dir.file("copy") + Self.repo1
+        #expect(try Self.refs(copy).count == 13)
+        try shell("for i in 0 1 2 3 4 5 6 7; do git --git-dir='\(origin)' branch -D b$i; done")
+        try f.regenerateOriginManifest()
+        let refused = try f.runPull()
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("would delete 8 of the 13 refs in scope"), "\(refused.stderr)")
+        #expect(try Self.refs(copy).count == 13, "nothing deleted")
+        #expect(try Self.refs(f.mirror + Self.repo1).count == 5, "the mirror itself follows its origin")
+        let again = try runProcess(Tools.ours("grok-push"), ["-c", f.config])
+        #expect(again.status == 1, "still refused without --force")
+        let forced = try runProcess(Tools.ours("grok-push"), ["-c", f.config, "--force", Self.repo1])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Self.refs(copy).map { $0.split(separator: " ")[0] } == ["refs/heads/b8", "refs/heads/b9", "refs/heads/dev", "refs/heads/master", "refs/tags/v1"])
+        #expect(try f.runPull().status == 0, "pushed, so nothing is behind any more")
+    }
+
+    @Test func grokPushCostsNoGitWhenNothingChangedAndExitsAsDocumented() throws {
+        let f = try PullFixture(repos: 3)
+        f.writeConfig(extra: Self.destination(f))
+        #expect(try f.runPull().status == 0)
+        let log = f.dir.file("git.log")
+        let noop = try runProcess(Tools.ours("grok-push"), ["-c", f.config, "-v"], environment: ["GITBIN": Self.countingGit(f, log: log)])
+        #expect(noop.status == 0, "\(noop.stderr)")
+        #expect(!FileSystem.exists(log), "git ran: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let named = try runProcess(Tools.ours("grok-push"), ["-c", f.config, f.mirror + Self.repo1, "/pub/nothing.git"],
+                                   environment: ["GITBIN": Self.countingGit(f, log: log)])
+        #expect(named.status == 1)
+        #expect(named.stderr.contains("/pub/nothing.git"), "\(named.stderr)")
+        #expect(!FileSystem.exists(log), "a repository pushed at its state costs no git process")
+        f.dir.write("nopush.conf", "[core]\ntoplevel = \(f.mirror)\n")
+        let unusable = try runProcess(Tools.ours("grok-push"), ["-c", f.dir.file("nopush.conf")])
+        #expect(unusable.status == 2)
+        #expect(unusable.stderr.contains("nopush.conf") && unusable.stderr.contains("push."), "\(unusable.stderr)")
+    }
+
+    @Test func anOriginPushesItsOwnRepositoriesByPathOrAllThatAreBehind() throws {
+        let f = try PullFixture(repos: 3)
+        f.dir.write("origin.conf", """
+            [core]
+            toplevel = \(f.origin)
+            manifest = \(f.origin)/manifest.js.gz
+            [push.out]
+            url = file://\(f.dir.file("out"))/{gitdir}
+            """)
+        let push = { (arguments: [String]) in try runProcess(Tools.ours("grok-push"), ["-c", f.dir.file("origin.conf")] + arguments) }
+        let one = try push([f.origin + Self.repo1])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(try Self.refs(f.dir.file("out") + Self.repo1) == (try Self.refs(f.origin + Self.repo1, "refs/heads/ refs/tags/")))
+        #expect(!FileSystem.exists(f.dir.file("out/pub/project2")))
+        let all = try push([])
+        #expect(all.status == 0, "\(all.stderr)")
+        for gitdir in f.originRepos {
+            #expect(try Self.refs(f.dir.file("out") + gitdir) == (try Self.refs(f.origin + gitdir, "refs/heads/ refs/tags/")), "\(gitdir)")
+        }
+    }
+}
