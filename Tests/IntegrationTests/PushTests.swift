@@ -148,4 +148,22 @@ import GrokKit
             #expect(try Self.refs(f.dir.file("out") + gitdir) == (try Self.refs(f.origin + gitdir, "refs/heads/ refs/tags/")), "\(gitdir)")
         }
     }
+
+    @Test func anEmptiedRepositoryNeverEmptiesItsDestination() throws {
+        let f = try PullFixture(repos: 2)
+        try shell("git init -q --bare '\(f.origin)/pub/empty.git'")
+        try f.regenerateOriginManifest()
+        f.writeConfig(extra: Self.destination(f))
+        let first = try f.runPull()
+        #expect(first.status == 0, "an empty repository is no failure: \(first.stderr)")
+        let copy = f.dir.file("copy") + Self.repo1
+        #expect(try Self.refs(copy).count == 3)
+        // Refs lost on this side (a damaged repository, an accident): a
+        // push would prune everything at the destination.
+        try shell("git --git-dir='\(f.mirror + Self.repo1)' for-each-ref --format='delete %(refname)' | git --git-dir='\(f.mirror + Self.repo1)' update-ref --stdin")
+        let emptied = try runProcess(Tools.ours("grok-push"), ["-c", f.config, Self.repo1])
+        #expect(emptied.status == 0, "\(emptied.stderr)")
+        #expect(try Self.refs(copy).count == 3, "the destination keeps what it had")
+        #expect(try String(contentsOfFile: f.dir.file("pull.log"), encoding: .utf8).contains("\(Self.repo1) -> copy: no refs in scope, nothing to push"))
+    }
 }

@@ -31,9 +31,18 @@ struct PushAttempt: Sendable {
         let names = PushPlan.destinationNames(of: refs, refspecs: destination.refspecs)
         let current = PushRecord(fingerprint: fingerprint, names: PushPlan.namesDigest(names), settings: destination.settingsDigest)
         let previous = pusher.store.record(destination: destination.name, gitdir: gitdir)
-        guard case .push(let survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return nil }
+        guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return nil }
+        guard !names.isEmpty else {
+            // An empty repository (or one emptied by accident) would have
+            // git delete everything there: a destination is never emptied.
+            logger.info("     push: \(gitdir) -> \(destination.name): no refs in scope, nothing to push")
+            return finish(PushPorcelain(parsing: ""), record: current)
+        }
         logger.info("     push: \(gitdir) -> \(destination.name)")
-        if let failure = await createLocalDestination() { return failure }
+        switch await createLocalDestination() {
+        case .failure(let failure): return failure.message
+        case .success(let created): if created { survey = false }
+        }
         var lastFailure = ""
         for attempt in 1...destination.retries {
             if attempt > 1 {
@@ -105,17 +114,20 @@ struct PushAttempt: Sendable {
         return .failed(redaction.redact(lastLine))
     }
 
-    /// A `file://` (or plain path) destination that does not exist yet is
-    /// created as a bare repository; other schemes must exist already.
-    private func createLocalDestination() async -> String? {
+    private struct Failure: Error { let message: String }
+
+    /// A `file:///` (or plain absolute path) destination that does not
+    /// exist yet is created as a bare repository, and true returned: it
+    /// holds nothing a push could delete. Other schemes must exist already.
+    private func createLocalDestination() async -> Result<Bool, Failure> {
         let local: String
-        if url.hasPrefix("file://") { local = String(url.dropFirst(7)) } else if url.hasPrefix("/") { local = url } else { return nil }
-        guard FileSystem.kind(local) == .missing else { return nil }
+        if url.hasPrefix("file:///") { local = String(url.dropFirst(7)) } else if url.hasPrefix("/") { local = url } else { return .success(false) }
+        guard FileSystem.kind(local) == .missing else { return .success(false) }
         guard FileSystem.makeDirectories(PathUtilities.dirname(local)) else {
-            return "cannot create \(PathUtilities.dirname(local)): \(FileSystem.errorDescription())"
+            return .failure(Failure(message: "cannot create \(PathUtilities.dirname(local)): \(FileSystem.errorDescription())"))
         }
         logger.info("     push: creating \(local) for \(destination.name)")
-        do { try await BareRepository.initialize(local, git: pusher.git) } catch { return redaction.redact(error.description) }
-        return nil
+        do { try await BareRepository.initialize(local, git: pusher.git) } catch { return .failure(Failure(message: redaction.redact(error.description))) }
+        return .success(true)
     }
 }
