@@ -166,4 +166,30 @@ import GrokKit
         #expect(try Self.refs(copy).count == 3, "the destination keeps what it had")
         #expect(try String(contentsOfFile: f.dir.file("pull.log"), encoding: .utf8).contains("\(Self.repo1) -> copy: no refs in scope, nothing to push"))
     }
+
+    @Test func grokPushStoppedBySIGTERMExitsCleanlyAndTheNextRunPushes() throws {
+        let f = try PullFixture(repos: 2)
+        f.dir.write("push.conf", "[core]\ntoplevel = \(f.origin)\nmanifest = \(f.origin)/manifest.js.gz\n" + Self.destination(f))
+        let marker = f.dir.file("pushing")
+        f.dir.write("slowgit", """
+            #!/bin/sh
+            case " $* " in *" push "*) touch '\(marker)'; sleep 60;; esac
+            exec git "$@"
+            """)
+        chmod(f.dir.file("slowgit"), 0o755)
+        let child = try Spawn.start([Tools.ours("grok-push"), "-c", f.dir.file("push.conf"), "-v", Self.repo1],
+                                    environment: ["GITBIN": f.dir.file("slowgit")])
+        for _ in 0..<200 where !FileSystem.exists(marker) { usleep(50_000) }
+        #expect(FileSystem.exists(marker), "the push started")
+        let started = Date()
+        kill(child.pid, SIGTERM)
+        let stopped = Spawn.wait(child, timeout: 20)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(stopped.stderr.contains("Interrupted"), "\(stopped.stderr)")
+        #expect(!((try? String(contentsOfFile: f.origin + "/.manifest.js.gz.push", encoding: .utf8)) ?? "").contains(Self.repo1))
+        let next = try runProcess(Tools.ours("grok-push"), ["-c", f.dir.file("push.conf")])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try Self.refs(f.dir.file("copy") + Self.repo1) == (try Self.refs(f.origin + Self.repo1, "refs/heads/ refs/tags/")))
+    }
 }

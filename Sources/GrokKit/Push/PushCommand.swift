@@ -1,7 +1,7 @@
 /// grok-push from parsed arguments to exit code: 0 when everything was
 /// pushed, 1 when something failed, 2 when the config is unusable.
-/// SIGINT and SIGTERM stop the pushes in progress; what finished stays
-/// recorded, and the next run pushes the rest.
+/// SIGINT and SIGTERM stop the pushes in progress and exit 0; what
+/// finished stays recorded, and the next run pushes the rest.
 package enum PushCommand {
     package struct Arguments: Sendable {
         package var configPath: String

@@ -39,7 +39,12 @@ package struct PushRun: Sendable {
             gitdirs = named.gitdirs
         }
         failures += await pushAll(gitdirs)
-        if Task.isCancelled { logger.info("Interrupted: recorded the pushes completed so far.") }
+        ProgressLine.shared.clear()
+        // As grok-pull: what was not pushed is still behind, and the next run pushes it.
+        if Task.isCancelled {
+            logger.info("Interrupted: recorded the pushes completed so far.")
+            return 0
+        }
         guard !failures.isEmpty else { return 0 }
         logger.critical("\(failures.count) repositories failed:")
         for (name, why) in failures { logger.critical("  \(name): \(why)") }
@@ -60,6 +65,8 @@ package struct PushRun: Sendable {
                 guard let (gitdir, messages) = await group.next() else { break }
                 running -= 1
                 failures += messages.map { (gitdir.path, $0) }
+                let done = gitdirs.count - pending.count - running
+                ProgressLine.shared.update("push: \(done)/\(gitdirs.count) repositories, \(running) pushing, \(failures.count) failed")
             } while true
             return failures
         }
