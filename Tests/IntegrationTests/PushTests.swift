@@ -74,7 +74,7 @@ import GrokKit
         for round in 1...2 {
             let run = try f.runPull()
             #expect(run.status == 1, "round \(round): \(run.stderr)")
-            #expect(run.stderr.contains("\(Self.repo1): push to careful: 1 refs rejected: refs/heads/master"), "round \(round): \(run.stderr)")
+            #expect(run.stderr.contains("  \(Self.repo1): push to careful: 1 refs rejected: refs/heads/master"), "round \(round): \(run.stderr)")
             #expect(!run.stderr.contains("push to forced"))
         }
         let rev = { (name: String, ref: String) in

@@ -82,7 +82,7 @@ package struct PushRun: Sendable {
             while true {
                 if let lock = try FileLock.tryAcquire(for: path) {
                     defer { lock.release() }
-                    return await pusher.push(path, gitdir: gitdir).map { String($0.dropFirst(gitdir.path.count + 2)) }
+                    return await pusher.push(path, gitdir: gitdir)
                 }
                 if waited == 0 { logger.info("     wait: \(gitdir) (locked by another process)") }
                 guard waited < Self.lockPatience, (try? await Task.sleep(for: .seconds(1))) != nil else {

@@ -47,23 +47,24 @@ package struct RepositoryPusher: Sendable {
     }
 
     /// Pushes the repository at `path` wherever it is behind. Returns one
-    /// message per destination that failed (already logged), empty when
-    /// every destination holds the repository's current state.
+    /// message per destination that failed (already logged; "push to NAME:
+    /// why", without the gitdir), empty when every destination holds the
+    /// repository's current state.
     package func push(_ path: String, gitdir: Gitdir) async -> [String] {
         let targets = destinations(for: gitdir)
         guard !targets.isEmpty else { return [] }
         let refs: [RefStore.Ref]
         do { refs = try await FingerprintReader(git: git).refs(gitDir: path) ?? [] } catch {
-            return ["\(gitdir): cannot read its refs: \(error.description)"]
+            return ["cannot read its refs: \(error.description)"]
         }
         let fingerprint = Fingerprint.compute(refs).value ?? ""
         var failures: [String] = []
         for destination in targets {
-            if Task.isCancelled { return failures + ["\(gitdir): push to \(destination.name) interrupted"] }
+            if Task.isCancelled { return failures + ["push to \(destination.name): interrupted"] }
             let attempt = PushAttempt(pusher: self, path: path, gitdir: gitdir, destination: destination, refs: refs)
             if let failure = await attempt.run(fingerprint: fingerprint) {
                 logger.error("     push: \(gitdir) -> \(destination.name): \(failure)")
-                failures.append("\(gitdir): push to \(destination.name): \(failure)")
+                failures.append("push to \(destination.name): \(failure)")
             }
         }
         return failures
