@@ -201,4 +201,24 @@ import TestSupport
         #expect(compacted.record(destination: "a", gitdir: "/x.git")?.fingerprint == "f1199")
         #expect(FileSystem.read(path)!.filter { $0 == 0x0A }.count == 1)
     }
+
+    @Test func aDestinationThatKeepsFailingPausesLongerEachTime() {
+        var backoff = DestinationBackoff()
+        #expect(backoff.failed(now: 0) == nil && backoff.failed(now: 1) == nil)
+        #expect(backoff.failed(now: 2) == 60)
+        #expect(backoff.isPaused(now: 61) && !backoff.isPaused(now: 62))
+        #expect(backoff.failed(now: 70) == nil && backoff.failed(now: 71) == nil)
+        #expect(backoff.failed(now: 72) == 120, "twice as long")
+        var pauses: [Double] = []
+        for round in 0..<10 { for step in 0..<3 { if let pause = backoff.failed(now: Double(1000 * round + step)) { pauses.append(pause) } } }
+        #expect(pauses == [240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600, 3600], "up to an hour")
+        backoff.succeeded()
+        #expect(backoff == DestinationBackoff())
+        #expect(backoff.failed(now: 0) == nil, "one success resets the count")
+        let health = DestinationHealth()
+        for _ in 0..<3 { _ = health.failed("down", now: 10) }
+        #expect(health.isPaused("down", now: 11) && !health.isPaused("up", now: 11))
+        health.succeeded("down")
+        #expect(!health.isPaused("down", now: 11))
+    }
 }

@@ -192,4 +192,27 @@ import GrokKit
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try Self.refs(f.dir.file("copy") + Self.repo1) == (try Self.refs(f.origin + Self.repo1, "refs/heads/ refs/tags/")))
     }
+
+    @Test func aDestinationThatKeepsFailingIsPausedNotHammered() throws {
+        let f = try PullFixture(repos: 6)
+        let port = try OriginServer.freePort()
+        f.dir.write("push.conf", """
+            [core]
+            toplevel = \(f.origin)
+            manifest = \(f.origin)/manifest.js.gz
+            [pull]
+            pull_threads = 1
+            [push.down]
+            url = http://127.0.0.1:\(port)/git/{gitdir}
+            retries = 2
+            """)
+        let log = f.dir.file("git.log")
+        let run = try runProcess(Tools.ours("grok-push"), ["-c", f.dir.file("push.conf"), "-v"], environment: ["GITBIN": Self.countingGit(f, log: log)])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("down failed for 3 repositories in a row: pausing pushes to it for 60 seconds"), "\(run.stderr)")
+        #expect(run.stderr.contains("6 repositories failed"), "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: "skipped, the destination keeps failing").count - 1 == 3, "\(run.stderr)")
+        let pushes = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(" push ") }
+        #expect(pushes.count == 6, "3 repositories, 2 tries each: \(pushes)")
+    }
 }

@@ -25,7 +25,8 @@ package struct PullRun: Sendable {
     package let logger: Logger
     package let git: GitRunner
 
-    package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+    package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner(),
+                 health: DestinationHealth = DestinationHealth()) {
         self.config = config
         self.settings = settings
         self.options = options
@@ -33,10 +34,13 @@ package struct PullRun: Sendable {
         self.git = git
         self.core = config.core
         pushStore = settings.destinations.isEmpty ? nil : PushStateStore(path: PushStateStore.path(forLocalManifest: config.core.manifest))
+        pushHealth = health
     }
 
     /// The push state, shared by every job of the run; nil without `[push.*]`.
     private let pushStore: PushStateStore?
+    /// Which destinations keep failing; kept across config reloads.
+    let pushHealth: DestinationHealth
 
     /// `[core]`, resolved once: `config.core` interpolates on every access.
     private let core: GrokConfig.Core
@@ -151,7 +155,9 @@ package struct PullRun: Sendable {
 
     /// Pushes to the `[push.*]` destinations; nil when there are none.
     var pusher: RepositoryPusher? {
-        pushStore.map { RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos, store: $0, git: git, logger: logger) }
+        pushStore.map {
+            RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos, store: $0, health: pushHealth, git: git, logger: logger)
+        }
     }
 
     /// `.pushesDue` for the repositories behind at a destination, else `.unchanged`.

@@ -25,13 +25,23 @@ struct PushAttempt: Sendable {
         case failed(String)
     }
 
-    /// Pushes unless the destination holds this state already. Nil on
-    /// success, else the failure (with credentials blanked out).
-    func run(fingerprint: String) async -> String? {
+    /// How the attempt ended; messages have credentials blanked out.
+    enum Ending: Sendable, Equatable {
+        /// Pushed, or the destination held this state already.
+        case pushed
+        /// The destination answered no (rejected refs, deleteprotect), or
+        /// the run is stopping: nothing wrong with the destination itself.
+        case refused(String)
+        /// Every try failed to reach or complete the push.
+        case failed(String)
+    }
+
+    /// Pushes unless the destination holds this state already.
+    func run(fingerprint: String) async -> Ending {
         let names = PushPlan.destinationNames(of: refs, refspecs: destination.refspecs)
         let current = PushRecord(fingerprint: fingerprint, names: PushPlan.namesDigest(names), settings: destination.settingsDigest)
         let previous = pusher.store.record(destination: destination.name, gitdir: gitdir)
-        guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return nil }
+        guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return .pushed }
         guard !names.isEmpty else {
             // An empty repository (or one emptied by accident) would have
             // git delete everything there: a destination is never emptied.
@@ -40,42 +50,42 @@ struct PushAttempt: Sendable {
         }
         logger.info("     push: \(gitdir) -> \(destination.name)")
         switch await createLocalDestination() {
-        case .failure(let failure): return failure.message
+        case .failure(let failure): return .failed(failure.message)
         case .success(let created): if created { survey = false }
         }
         var lastFailure = ""
         for attempt in 1...destination.retries {
             if attempt > 1 {
                 // A stop request is no failure to retry.
-                guard !Task.isCancelled, (try? await Task.sleep(for: .seconds(1 << min(attempt - 2, 6)))) != nil else { return "interrupted" }
+                guard !Task.isCancelled, (try? await Task.sleep(for: .seconds(1 << min(attempt - 2, 6)))) != nil else { return .refused("interrupted") }
                 logger.info("   repush: \(gitdir) -> \(destination.name) (try #\(attempt))")
             }
             switch await once(survey: survey && !pusher.overrideDeleteProtect) {
             case .pushed(let result): return finish(result, record: current)
-            case .refused(let why): return why
+            case .refused(let why): return .refused(why)
             case .failed(let why):
                 lastFailure = why
                 logger.warning("     push: \(gitdir) -> \(destination.name): \(why)")
             }
         }
-        return "failed after \(destination.retries) tries: \(lastFailure)"
+        return .failed("failed after \(destination.retries) tries: \(lastFailure)")
     }
 
     /// Rejected refs are reported (and the state not recorded, so the next
     /// run tries again); otherwise the push is recorded as done.
-    private func finish(_ result: PushPorcelain, record: PushRecord) -> String? {
+    private func finish(_ result: PushPorcelain, record: PushRecord) -> Ending {
         let rejected = result.rejected
         for update in rejected {
             logger.warning("     push: \(gitdir) -> \(destination.name): \(update.destination) \(redaction.redact(update.summary))")
         }
         logger.debug("     push: \(gitdir) -> \(destination.name): \(result.changed) refs changed")
         if !rejected.isEmpty {
-            return "\(rejected.count) refs rejected: " + rejected.map { "\($0.destination) \(redaction.redact($0.summary))" }.joined(separator: ", ")
+            return .refused("\(rejected.count) refs rejected: " + rejected.map { "\($0.destination) \(redaction.redact($0.summary))" }.joined(separator: ", "))
         }
         if !pusher.store.save(record, destination: destination.name, gitdir: gitdir) {
             logger.warning("Could not record the push in \(pusher.store.path): the next run pushes \(gitdir) again")
         }
-        return nil
+        return .pushed
     }
 
     /// One try: the survey when asked for, then the push.

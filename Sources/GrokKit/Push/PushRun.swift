@@ -18,7 +18,7 @@ package struct PushRun: Sendable {
         self.settings = settings
         self.logger = logger
         pusher = RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos,
-                                  store: PushStateStore(path: PushStateStore.path(forLocalManifest: settings.manifest)),
+                                  store: PushStateStore(path: PushStateStore.path(forLocalManifest: settings.manifest)), health: DestinationHealth(),
                                   git: git, logger: logger, overrideDeleteProtect: force)
     }
 

@@ -15,16 +15,19 @@ package struct RepositoryPusher: Sendable {
     package let destinations: [PushDestination]
     package let privateRepos: [Glob]
     package let store: PushStateStore
+    /// Which destinations keep failing, and are paused.
+    package let health: DestinationHealth
     package let git: GitRunner
     package let logger: Logger
     /// `grok-push --force`: `deleteprotect` does not stop this run.
     package let overrideDeleteProtect: Bool
 
-    package init(destinations: [PushDestination], privateRepos: [Glob], store: PushStateStore, git: GitRunner, logger: Logger,
-                 overrideDeleteProtect: Bool = false) {
+    package init(destinations: [PushDestination], privateRepos: [Glob], store: PushStateStore, health: DestinationHealth, git: GitRunner,
+                 logger: Logger, overrideDeleteProtect: Bool = false) {
         self.destinations = destinations
         self.privateRepos = privateRepos
         self.store = store
+        self.health = health
         self.git = git
         self.logger = logger
         self.overrideDeleteProtect = overrideDeleteProtect
@@ -37,10 +40,12 @@ package struct RepositoryPusher: Sendable {
         destinations.filter { $0.takes(gitdir, privateRepos: privateRepos) }
     }
 
-    /// Whether some destination taking `gitdir` has not had `fingerprint`
-    /// pushed (with its current settings): decided from the state alone.
-    package func isBehind(_ gitdir: Gitdir, fingerprint: String?) -> Bool {
+    /// Whether some destination taking `gitdir`, and not paused, has not
+    /// had `fingerprint` pushed (with its current settings): decided from
+    /// the state alone.
+    package func isBehind(_ gitdir: Gitdir, fingerprint: String?, now: Double = MonotonicTime.seconds()) -> Bool {
         destinations(for: gitdir).contains { destination in
+            if health.isPaused(destination.name, now: now) { return false }
             guard let record = store.record(destination: destination.name, gitdir: gitdir) else { return true }
             return !record.isCurrent(fingerprint: fingerprint, settings: destination.settingsDigest)
         }
@@ -61,11 +66,25 @@ package struct RepositoryPusher: Sendable {
         var failures: [String] = []
         for destination in targets {
             if Task.isCancelled { return failures + ["push to \(destination.name): interrupted"] }
-            let attempt = PushAttempt(pusher: self, path: path, gitdir: gitdir, destination: destination, refs: refs)
-            if let failure = await attempt.run(fingerprint: fingerprint) {
-                logger.error("     push: \(gitdir) -> \(destination.name): \(failure)")
-                failures.append("push to \(destination.name): \(failure)")
+            if health.isPaused(destination.name, now: MonotonicTime.seconds()) {
+                failures.append("push to \(destination.name): skipped, the destination keeps failing (paused)")
+                continue
             }
+            let attempt = PushAttempt(pusher: self, path: path, gitdir: gitdir, destination: destination, refs: refs)
+            let why: String
+            switch await attempt.run(fingerprint: fingerprint) {
+            case .pushed:
+                health.succeeded(destination.name)
+                continue
+            case .refused(let reason): why = reason
+            case .failed(let reason):
+                why = reason
+                if let pause = health.failed(destination.name, now: MonotonicTime.seconds()) {
+                    logger.error("     push: \(destination.name) failed for \(DestinationBackoff.threshold) repositories in a row: pausing pushes to it for \(Int(pause)) seconds")
+                }
+            }
+            logger.error("     push: \(gitdir) -> \(destination.name): \(why)")
+            failures.append("push to \(destination.name): \(why)")
         }
         return failures
     }
