@@ -19,17 +19,19 @@ package final class PushHTTPServer: @unchecked Sendable {
     package var errorLog: String { (try? String(contentsOfFile: workDirectory.file("error.log"), encoding: .utf8)) ?? "" }
 
     /// Serves `root`; basic auth is user `pusher` with `password` (which
-    /// may not contain a colon or a newline).
-    package init(root: String, password: String) throws {
+    /// may not contain a colon or a newline). `port` reuses a port, as
+    /// a destination that was down comes back where it was; by default a
+    /// free one is picked.
+    package init(root: String, password: String, port: Int? = nil) throws {
         self.root = root
         self.password = password
         workDirectory = TemporaryDirectory()
-        port = try OriginServer.freePort()
+        self.port = try port ?? OriginServer.freePort()
         let dir = workDirectory.path
         workDirectory.write("htpasswd", "pusher:{PLAIN}\(password)\n")
         // git http-backend runs receive-pack only for a request with
         // REMOTE_USER set (or http.receivepack true): basic auth sets it.
-        workDirectory.write("nginx.conf", NginxFastCGI.configuration(directory: dir, port: port, root: root, locations: """
+        workDirectory.write("nginx.conf", NginxFastCGI.configuration(directory: dir, port: self.port, root: root, locations: """
                     location ~ ^/git(/.*)$ {
                         auth_basic "grokmirror push test";
                         auth_basic_user_file \(dir)/htpasswd;
@@ -43,7 +45,7 @@ package final class PushHTTPServer: @unchecked Sendable {
                         fastcgi_pass unix:\(NginxFastCGI.socket(in: dir));
                     }
             """))
-        groups = try NginxFastCGI.start(directory: dir, port: port)
+        groups = try NginxFastCGI.start(directory: dir, port: self.port)
     }
 
     /// The URL of `relativePath` (under `root`), with `pusher:password@`
