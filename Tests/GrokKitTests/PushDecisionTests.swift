@@ -39,6 +39,8 @@ import TestSupport
 
     @Test func destinationsComeFromPushSectionsWithTheContractsDefaults() throws {
         let all = try destinations("""
+            [DEFAULT]
+            site = https://git.example.org
             [pull]
             pull_threads = 2
             [push.github]
@@ -78,6 +80,7 @@ import TestSupport
             ("[push.x]\nurl = file:///a/{gitdir}\nrefspecs = refs/heads/*\n", "refspecs"),
             ("[push.x]\nurl = file:///a/{gitdir}\nprune = maybe\n", "prune"),
             ("[push.../x]\nurl = file:///a/{gitdir}\n", "section name"),
+            ("[push.x]\nurl = file:///a/{gitdir}\nrefspec = +refs/*:refs/*\n", "refspec = +refs/*:refs/*: expected one of the keys"),
         ]
         for (text, key) in cases {
             do {

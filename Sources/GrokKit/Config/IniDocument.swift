@@ -52,6 +52,11 @@ package struct IniDocument: Sendable {
         return names.map(\.text)
     }
 
+    /// The keys written in the section itself, without `[DEFAULT]`'s.
+    package func ownKeys(in section: String) -> [String] {
+        sections[ConfigName(section)].map { $0.keys.map(\.text) } ?? []
+    }
+
     package mutating func setRawValue(_ value: String, section: String, key: String) {
         let name = ConfigName(section)
         if sections[name] == nil { sections[name] = [:]; sectionNames.append(section) }

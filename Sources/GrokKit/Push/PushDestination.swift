@@ -29,6 +29,9 @@ package struct PushDestination: Sendable, Equatable {
     package let timeout: Int
     package let sshCommand: String?
 
+    /// Every key a `[push.NAME]` section may hold.
+    static let keys = ["url", "include", "exclude", "refspecs", "prune", "force", "deleteprotect", "retries", "timeout", "ssh_command"]
+
     /// The section prefix: `[push.github]` is destination `github`.
     package static let sectionPrefix = "push."
 
@@ -49,6 +52,11 @@ package struct PushDestination: Sendable, Equatable {
         }
         guard PlainName.isValid(name) else {
             throw bad("(section name)", name, "a destination name of letters, digits, '.', '_' and '-'")
+        }
+        // A misspelt key (`refspec`, `delete_protect`) would silently push
+        // with a default that may delete or publish more than meant.
+        if let unknown = config.document.ownKeys(in: section).sorted().first(where: { !Self.keys.contains($0) }) {
+            throw bad(unknown, (try? config.string(section, unknown)) ?? "", "one of the keys of a push destination: " + Self.keys.joined(separator: ", "))
         }
         guard let url = try config.string(section, "url"), !url.isEmpty else { throw .missingKey(path: config.path, section: section, key: "url") }
         urlTemplate = url
