@@ -107,7 +107,14 @@ struct PushAttempt: Sendable {
         arguments.append(RepositoryPusher.remoteName)
         arguments += destination.refspecs.map { $0.argument(force: destination.force) }
         var environment = ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "remote.\(RepositoryPusher.remoteName).url", "GIT_CONFIG_VALUE_0": url]
-        if let ssh = destination.sshCommand { environment["GIT_SSH_COMMAND"] = ssh }
+        if let ssh = destination.sshCommand {
+            environment["GIT_SSH_COMMAND"] = ssh
+        } else if getenv("GIT_SSH_COMMAND") == nil && getenv("GIT_SSH") == nil {
+            // ssh asks for passwords and unknown host keys on the terminal,
+            // which a git in its own process group cannot read: it would
+            // stop until the timeout. BatchMode makes that a failure at once.
+            environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        }
         let result: GitResult
         do {
             result = try await pusher.git.run(gitDir: path, arguments, timeout: .seconds(destination.timeout), environment: environment)
