@@ -37,14 +37,16 @@ struct PullScheduler {
         defer { session.listener?.close() }
         if continuous { pull.logger.info("Running continuously, checking \(pull.settings.refresh ?? 300)s apart") }
 
+        var messages = mail.makeAsyncIterator()
         await withDiscardingTaskGroup { group in
             await session.deliver(.started, group: &group)
-            var messages = mail.makeAsyncIterator()
             while !session.stopping, let message = await messages.next() {
                 let event = session.event(for: message)
                 await session.deliver(event, group: &group)
             }
         }
+        mailbox.finish()
+        await session.saveLateUpdates(&messages)
         return session.farewell()
     }
 }

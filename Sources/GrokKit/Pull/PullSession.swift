@@ -68,6 +68,24 @@ struct PullSession {
         }
     }
 
+    /// What jobs cancelled by a stop reported after its checkpoint (the
+    /// mailbox finished, every task ended): a repository updated before the
+    /// stop, such as a fetch whose push was cut short, is saved into the
+    /// local manifest too. Otherwise the manifest would keep the old state,
+    /// and the push state, compared with it, would never see the
+    /// destination behind.
+    func saveLateUpdates(_ messages: inout AsyncStream<Mail>.Iterator) async {
+        var updated: [(Gitdir, ManifestEntry)] = []
+        while let message = await messages.next() {
+            guard case .event(.finished(let job, let outcome)) = message else { continue }
+            switch outcome {
+            case .done(let entry, _, _, _), .refused(_, let entry, _, _): updated.append((job.gitdir, entry))
+            case .failed, .deferred: continue
+            }
+        }
+        _ = await pull.checkpoint(updated, purged: [])
+    }
+
     /// The last words, once the cancelled work has ended: the exit status.
     mutating func farewell() -> PullRun.ExitStatus {
         for action in engine.handle(.stopped, now: MonotonicTime.seconds(), probe: probe) { report(action) }
