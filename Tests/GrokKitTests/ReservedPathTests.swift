@@ -27,6 +27,8 @@ import TestSupport
             "/.manifest.js.gz.lock": "the local manifest's lock",
             "/.manifest.js.gz.remote": "the remote manifest status file",
             "/.manifest.js.gz.stamps": "the manifest's fingerprint stamps",
+            "/.manifest.js.gz.push": "the push state",
+            "/..manifest.js.gz.push.lock": "the push state's lock",
             "/objstore": "the objstore directory",
             "/pull.log": "the log file",
             "/projects.list": "the projects list",
