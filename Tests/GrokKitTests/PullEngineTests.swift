@@ -157,6 +157,37 @@ extension Array where Element == PullEngine.Action {
         #expect(run.send(.stopped).names.last == "exit 1")
     }
 
+    /// A fetched repository whose push failed is saved and its pass
+    /// recorded (the manifest's work is done), but the run exits 1 naming
+    /// it; the next check finds it behind and pushes without a fetch.
+    @Test func aFailedPushIsSavedReportedAndLeavesThePassComplete() {
+        var run = H()
+        _ = run.send(.started)
+        _ = run.send(H.planned(["/a.git"]))
+        let ended = run.send(.finished(H.job("/a.git"), .done(entry: ManifestEntry(), cloned: false, maintenance: [],
+                                                               pushFailures: ["push to github: failed after 3 tries: timeout"]))).names
+        #expect(ended.contains(H.checkpoint(["/a.git"])))
+        #expect(ended.contains("record pass"))
+        _ = run.send(.hooksDone)
+        #expect(run.send(.stopped).names == ["clear progress", "critical: 1 repositories failed:",
+                                             "critical:   /a.git: push to github: failed after 3 tries: timeout", "exit 1"])
+    }
+
+    /// An unchanged manifest with repositories behind at a destination:
+    /// they are pushed (jobs without a pass), saved, and the run ends.
+    @Test func pushesDueOnAnUnchangedManifestAreRunWithoutAPass() {
+        var run = H(threads: 1)
+        _ = run.send(.started)
+        var push = H.job("/a.git")
+        push.action = .update(fixParams: false, fetch: false)
+        #expect(run.send(.checked(.pushesDue([push, H.job("/b.git")]))).jobs == ["job /a.git"])
+        #expect(run.send(H.done("/a.git")).jobs == ["job /b.git"])
+        let ended = run.send(H.done("/b.git")).names
+        #expect(ended.contains(H.checkpoint(["/a.git", "/b.git"])) && !ended.contains("record pass"))
+        _ = run.send(.hooksDone)
+        #expect(run.send(.stopped).names.last == "exit 0")
+    }
+
     @Test func aPurgeIsSavedWithTheFinishedWorkAndSparesBusyRepositories() {
         var run = H(threads: 2, purge: true)
         run.purged = ["/gone.git"]
