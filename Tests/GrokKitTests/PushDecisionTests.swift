@@ -80,7 +80,8 @@ import TestSupport
             ("[push.x]\nurl = file:///a/{gitdir}\nrefspecs = refs/heads/*\n", "refspecs"),
             ("[push.x]\nurl = file:///a/{gitdir}\nprune = maybe\n", "prune"),
             ("[push.../x]\nurl = file:///a/{gitdir}\n", "section name"),
-            ("[push.x]\nurl = file:///a/{gitdir}\nrefspec = +refs/*:refs/*\n", "refspec = +refs/*:refs/*: expected one of the keys"),
+            ("[push.x]\nurl = file:///a/{gitdir}\nrefspec = +refs/*:refs/*\n", "[push.x] refspec: unknown key (expected one of url,"),
+            ("[push.x]\nuri = https://u:hunter22@h/{gitdir}\n", "[push.x] uri: unknown key"),
         ]
         for (text, key) in cases {
             do {
@@ -88,6 +89,7 @@ import TestSupport
                 Issue.record("accepted: \(text)")
             } catch let error as ConfigError {
                 #expect(error.description.contains(key) && error.description.contains("/etc/grokmirror/push.conf"), "\(error.description)")
+                #expect(!error.description.contains("hunter22"), "a value may be a credential: \(error.description)")
             } catch {
                 Issue.record("\(error)")
             }

@@ -9,6 +9,9 @@ package enum ConfigError: Error, Equatable, CustomStringConvertible {
     case interpolation(path: String, section: String, key: String, reason: String)
     case badValue(path: String, section: String, key: String, value: String, expected: String)
     case toplevel(path: String, toplevel: String, reason: String)
+    /// A key the section does not have (only sections of ours are strict).
+    /// Its value is not shown: it may hold a credential.
+    case unknownKey(path: String, section: String, key: String, known: [String])
 
     package var description: String {
         switch self {
@@ -22,6 +25,8 @@ package enum ConfigError: Error, Equatable, CustomStringConvertible {
         case .badValue(let path, let section, let key, let value, let expected):
             return "\(path): [\(section)] \(key) = \(value): expected \(expected)"
         case .toplevel(let path, let toplevel, let reason): return "\(path): [core] toplevel \(toplevel) \(reason)"
+        case .unknownKey(let path, let section, let key, let known):
+            return "\(path): [\(section)] \(key): unknown key (expected one of \(known.joined(separator: ", ")))"
         }
     }
 }

@@ -56,7 +56,7 @@ package struct PushDestination: Sendable, Equatable {
         // A misspelt key (`refspec`, `delete_protect`) would silently push
         // with a default that may delete or publish more than meant.
         if let unknown = config.document.ownKeys(in: section).sorted().first(where: { !Self.keys.contains($0) }) {
-            throw bad(unknown, (try? config.string(section, unknown)) ?? "", "one of the keys of a push destination: " + Self.keys.joined(separator: ", "))
+            throw .unknownKey(path: config.path, section: section, key: unknown, known: Self.keys)
         }
         guard let url = try config.string(section, "url"), !url.isEmpty else { throw .missingKey(path: config.path, section: section, key: "url") }
         urlTemplate = url
