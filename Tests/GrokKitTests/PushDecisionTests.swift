@@ -219,6 +219,8 @@ import TestSupport
         #expect(pauses == [240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600, 3600], "up to an hour")
         backoff.succeeded()
         #expect(backoff == DestinationBackoff())
+        var service = DestinationBackoff(firstPause: 5)
+        #expect([0, 1, 2, 3, 4, 5].compactMap { service.failed(now: Double($0)) } == [5, 10], "a short refresh pauses for less")
         #expect(backoff.failed(now: 0) == nil, "one success resets the count")
         let health = DestinationHealth()
         for _ in 0..<3 { _ = health.failed("down", now: 10) }

@@ -167,7 +167,10 @@ import GrokKit
 
         let logged = PullServiceTests.log(f).count
         unlink(Self.destination(f))
-        #expect(waitUntil(timeout: 20) { Self.allPushed(f) }, "pushed once the destination works: \(PullServiceTests.log(f).suffix(3000))")
+        // Three repositories failing in a row paused the destination, for
+        // 2 s (the refresh) doubling while it stays down.
+        #expect(waitUntil(timeout: 10) { PullServiceTests.log(f).contains("local failed for 3 repositories in a row: pausing pushes to it for 2 seconds") })
+        #expect(waitUntil(timeout: 60) { Self.allPushed(f) }, "pushed once the destination works: \(PullServiceTests.log(f).suffix(3000))")
         #expect(f.originRepos.map { PullServiceTests.fetchCount(f, $0) } == fetches, "no fetch for the pushes")
         let log = String(PullServiceTests.log(f).dropFirst(logged))
         #expect(log.contains(" repositories behind at a push destination"), "pushed by a manifest check: \(log)")

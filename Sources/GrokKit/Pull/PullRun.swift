@@ -25,8 +25,11 @@ package struct PullRun: Sendable {
     package let logger: Logger
     package let git: GitRunner
 
+    /// `health`: the destinations' back-off, kept across config reloads;
+    /// new when nil (a service pauses a failing destination for at most
+    /// one refresh period first).
     package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner(),
-                 health: DestinationHealth = DestinationHealth()) {
+                 health: DestinationHealth? = nil) {
         self.config = config
         self.settings = settings
         self.options = options
@@ -34,7 +37,7 @@ package struct PullRun: Sendable {
         self.git = git
         self.core = config.core
         pushStore = settings.destinations.isEmpty ? nil : PushStateStore(path: PushStateStore.path(forLocalManifest: config.core.manifest))
-        pushHealth = health
+        pushHealth = health ?? DestinationHealth(firstPause: min(60, Double(settings.refresh ?? 60)))
     }
 
     /// The push state, shared by every job of the run; nil without `[push.*]`.

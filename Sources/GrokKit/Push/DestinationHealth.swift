@@ -4,8 +4,10 @@ import Synchronization
 /// one process (a grok-pull run or service, a grok-push run).
 package final class DestinationHealth: Sendable {
     private let states = Mutex<[String: DestinationBackoff]>([:])
+    private let firstPause: Double
 
-    package init() {}
+    /// `firstPause`: seconds (see `DestinationBackoff`).
+    package init(firstPause: Double = 60) { self.firstPause = firstPause }
 
     package func isPaused(_ destination: String, now: Double) -> Bool {
         states.withLock { $0[destination]?.isPaused(now: now) ?? false }
@@ -13,7 +15,7 @@ package final class DestinationHealth: Sendable {
 
     /// The pause a failure starts, in seconds, if it starts one.
     package func failed(_ destination: String, now: Double) -> Double? {
-        states.withLock { $0[destination, default: DestinationBackoff()].failed(now: now) }
+        states.withLock { $0[destination, default: DestinationBackoff(firstPause: firstPause)].failed(now: now) }
     }
 
     package func succeeded(_ destination: String) {
