@@ -72,6 +72,31 @@ import TestSupport
         #expect(github.settingsDigest != site.settingsDigest)
     }
 
+    /// git and servers percent-decode `scheme://` URLs: a gitdir from the
+    /// remote manifest must not reach past the template's fixed part (before,
+    /// `/pub/%2e%2e/%2e%2e/%2e%2e/victim.git` pushed, with prune, into
+    /// `/srv/victim.git`), nor fill in a placeholder a second time.
+    @Test func gitdirsCannotEscapeTheURLTemplate() throws {
+        let all = try destinations("""
+            [push.copy]
+            url = file:///srv/copy/{gitdir}
+            [push.forge]
+            url = https://forge.example.org/{name}.git
+            [push.scp]
+            url = git@host:mirror/{gitdir}
+            """)
+        let (copy, forge, scp) = (all[0], all[1], all[2])
+        let escaping = copy.url(for: "/pub/%2e%2e/%2e%2e/%2e%2e/victim.git")
+        #expect(escaping == "file:///srv/copy/pub/%252e%252e/%252e%252e/%252e%252e/victim.git")
+        #expect(PushDestination.localPath(of: escaping) == "/srv/copy/pub/%2e%2e/%2e%2e/%2e%2e/victim.git")
+        #expect(copy.url(for: "/pub/a b#c?.git") == "file:///srv/copy/pub/a%20b%23c%3F.git")
+        #expect(PushDestination.localPath(of: copy.url(for: "/pub/a b#c?.git")) == "/srv/copy/pub/a b#c?.git")
+        #expect(forge.url(for: "/pub/%2F..%2Fother") == "https://forge.example.org/%252F..%252Fother.git")
+        #expect(copy.url(for: "/a/{name}/x.git") == "file:///srv/copy/a/%7Bname%7D/x.git")
+        #expect(scp.url(for: "/a/{name}/x.git") == "git@host:mirror/a/{name}/x.git", "scp-like paths are not decoded, nor filled twice")
+        #expect(copy.url(for: "/pub/scm/git/git.git") == "file:///srv/copy/pub/scm/git/git.git")
+    }
+
     @Test func badPushSectionsAreConfigErrorsNamingTheKey() {
         let cases: [(String, String)] = [
             ("[push.x]\ninclude = *\n", "url"),

@@ -137,8 +137,7 @@ struct PushAttempt: Sendable {
     /// exist yet is created as a bare repository, and true returned: it
     /// holds nothing a push could delete. Other schemes must exist already.
     private func createLocalDestination() async -> Result<Bool, Failure> {
-        let local: String
-        if url.hasPrefix("file:///") { local = String(url.dropFirst(7)) } else if url.hasPrefix("/") { local = url } else { return .success(false) }
+        guard let local = PushDestination.localPath(of: url) else { return .success(false) }
         guard FileSystem.kind(local) == .missing else { return .success(false) }
         guard FileSystem.makeDirectories(PathUtilities.dirname(local)) else {
             return .failure(Failure(message: "cannot create \(PathUtilities.dirname(local)): \(FileSystem.errorDescription())"))

@@ -1,3 +1,5 @@
+import Glibc
+
 /// One `[push.NAME]` section: where and how repositories are pushed on.
 /// grokmirror 2.0.12 ignores these sections, so one config file serves both.
 ///
@@ -95,13 +97,58 @@ package struct PushDestination: Sendable, Equatable {
     }
 
     /// The destination URL of a repository: the template with `{gitdir}`
-    /// and `{name}` filled in. Gitdirs are clean paths (no `..`, no empty
-    /// components), so a template's fixed part bounds where they point.
+    /// and `{name}` filled in, in one pass (a gitdir holding `{name}` is
+    /// not filled in again). Gitdirs are clean paths (no `..`, no empty
+    /// components), so a template's fixed part bounds where they point; in
+    /// a `scheme://` URL, which git and servers percent-decode, every byte
+    /// of them but `A-Za-z0-9-._~/` is percent-encoded, so that a gitdir
+    /// `/pub/%2e%2e/x.git` is not `/pub/../x.git` there, nor `#` a fragment.
     package func url(for gitdir: Gitdir) -> String {
-        let relative = String(gitdir.path.drop { $0 == "/" })
         var name = PathUtilities.basename(gitdir.path)
         if name.hasSuffix(".git") { name.removeLast(4) }
-        return urlTemplate.replacingAll("{gitdir}", with: relative).replacingAll("{name}", with: name)
+        var values: [(placeholder: String, value: String)] = [("{gitdir}", String(gitdir.path.drop { $0 == "/" })), ("{name}", name)]
+        if Self.isURL(urlTemplate) { values = values.map { ($0.placeholder, Self.percentEncoded($0.value)) } }
+        var result = ""
+        var rest = Substring(urlTemplate)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            rest = rest[open...]
+            if let filled = values.first(where: { rest.hasPrefix($0.placeholder) }) {
+                result += filled.value
+                rest = rest.dropFirst(filled.placeholder.count)
+            } else {
+                result.append("{")
+                rest = rest.dropFirst()
+            }
+        }
+        return result + rest
+    }
+
+    /// The directory a `file:///` (or plain absolute path) destination URL
+    /// names, percent-decoded as git decodes it; nil for other schemes.
+    package static func localPath(of url: String) -> String? {
+        if url.hasPrefix("file:///") { return CredentialRedaction.percentDecoded(String(url.dropFirst(7))) ?? String(url.dropFirst(7)) }
+        return url.hasPrefix("/") ? url : nil
+    }
+
+    /// `scheme://…`, which git percent-decodes (scp-like `host:path` and
+    /// plain paths it takes as they are).
+    static func isURL(_ template: String) -> Bool {
+        guard let separator = template.firstRange(of: "://") else { return false }
+        let scheme = template[..<separator.lowerBound]
+        return !scheme.isEmpty && scheme.utf8.allSatisfy { byte in byte < 0x80 && (isalnum(Int32(byte)) != 0 || "+-.".utf8.contains(byte)) }
+    }
+
+    private static func percentEncoded(_ text: String) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            if byte < 0x80, isalnum(Int32(byte)) != 0 || "-._~/".utf8.contains(byte) {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                output += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return output
     }
 
     /// What the destination's push state depends on besides the refs: a
@@ -112,11 +159,5 @@ package struct PushDestination: Sendable, Equatable {
         hash.update([CredentialRedaction.displayable(urlTemplate), refspecs.map { $0.argument(force: force) }.joined(separator: " "),
                      prune ? "prune" : "", force ? "force" : ""].joined(separator: "\n"))
         return hash.hexDigest()
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -60,7 +60,8 @@ package struct CredentialRedaction: Sendable {
         return output + rest
     }
 
-    private static func percentDecoded(_ text: String) -> String? {
+    /// `text` with `%XX` escapes decoded, as git decodes URLs; nil when it has none.
+    static func percentDecoded(_ text: String) -> String? {
         guard text.contains("%") else { return nil }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8)[...]
