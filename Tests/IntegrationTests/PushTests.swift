@@ -149,6 +149,29 @@ import GrokKit
         }
     }
 
+    /// `url = …/{name}.git` (the GitHub example) gives /a/linux.git and
+    /// /b/linux.git one destination: before, the second silently overwrote
+    /// (and pruned) the first's refs there, and both were recorded pushed.
+    @Test func twoRepositoriesNeverShareOneDestinationURL() throws {
+        let f = try PullFixture(repos: 2)
+        try shell("""
+            mkdir -p '\(f.origin)/other' && git init -q --bare '\(f.origin)/other/repo1.git'
+            git --git-dir='\(f.origin)/other/repo1.git' fetch -q '\(f.origin)/pub/project2/repo2.git' 'refs/heads/*:refs/heads/*'
+            git --git-dir='\(f.origin)/other/repo1.git' branch only-other master
+            """)
+        try f.regenerateOriginManifest()
+        f.writeConfig(extra: "[push.hub]\nurl = file://\(f.dir.file("hub"))/{name}.git\n")
+        let run = try f.runPull()
+        #expect(run.status == 1, "\(run.stderr)")
+        // Whichever was pushed first keeps the URL; the other is refused.
+        let (kept, refused) = run.stderr.contains("  /other/repo1.git: push to hub:") ? (Self.repo1, "/other/repo1.git") : ("/other/repo1.git", Self.repo1)
+        #expect(run.stderr.contains("  \(refused): push to hub:") && run.stderr.contains("is also where \(kept) is pushed"), "\(run.stderr)")
+        #expect(try Self.refs(f.dir.file("hub/repo1.git")) == (try Self.refs(f.mirror + kept, "refs/heads/ refs/tags/")))
+        let again = try runProcess(Tools.ours("grok-push"), ["-c", f.config])
+        #expect(again.status == 1 && again.stderr.contains("  \(refused): push to hub:"), "a later run refuses it again: \(again.stderr)")
+        #expect(try Self.refs(f.dir.file("hub/repo1.git")) == (try Self.refs(f.mirror + kept, "refs/heads/ refs/tags/")))
+    }
+
     @Test func anEmptiedRepositoryNeverEmptiesItsDestination() throws {
         let f = try PullFixture(repos: 2)
         try shell("git init -q --bare '\(f.origin)/pub/empty.git'")

@@ -15,6 +15,7 @@ struct PushAttempt: Sendable {
     private var logger: Logger { pusher.logger }
     private var url: String { destination.url(for: gitdir) }
     private var redaction: CredentialRedaction { CredentialRedaction(urls: [url]) }
+    private var target: String { PushStateStore.target(of: url) }
 
     /// What one try came to.
     private enum Try {
@@ -42,6 +43,10 @@ struct PushAttempt: Sendable {
         let current = PushRecord(fingerprint: fingerprint, names: PushPlan.namesDigest(names), settings: destination.settingsDigest)
         let previous = pusher.store.record(destination: destination.name, gitdir: gitdir)
         guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return .pushed }
+        if let other = pusher.store.claim(target, destination: destination.name, gitdir: gitdir) {
+            return .refused("\(CredentialRedaction.displayable(url)) is also where \(other) is pushed: the url template must tell them apart "
+                + "(use {gitdir}, or exclude one)")
+        }
         guard !names.isEmpty else {
             // An empty repository (or one emptied by accident) would have
             // git delete everything there: a destination is never emptied.
@@ -82,7 +87,7 @@ struct PushAttempt: Sendable {
         if !rejected.isEmpty {
             return .refused("\(rejected.count) refs rejected: " + rejected.map { "\($0.destination) \(redaction.redact($0.summary))" }.joined(separator: ", "))
         }
-        if !pusher.store.save(record, destination: destination.name, gitdir: gitdir) {
+        if !pusher.store.save(record, destination: destination.name, gitdir: gitdir, target: target) {
             logger.warning("Could not record the push in \(pusher.store.path): the next run pushes \(gitdir) again")
         }
         return .pushed

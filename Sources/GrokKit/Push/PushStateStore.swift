@@ -19,6 +19,9 @@ package final class PushStateStore: Sendable {
 
     private struct Loaded {
         var records: [Key: PushRecord] = [:]
+        /// Which destination URL (`PushStateStore.target(of:)`) each
+        /// repository is pushed to: two repositories never share one.
+        var targets: [Key: String] = [:]
         var lines = 0
         /// The file as this process last read or wrote it.
         var identity: FileIdentity? = nil
@@ -38,12 +41,37 @@ package final class PushStateStore: Sendable {
         state.withLock { $0.records[Key(destination: destination, gitdir: gitdir)] }
     }
 
-    /// Records a finished push. False (the caller logs it) when the journal
-    /// cannot be written: the push is then repeated by the next run.
+    /// Records a finished push (to `target`, when given). False (the caller
+    /// logs it) when the journal cannot be written: the push is then
+    /// repeated by the next run.
     @discardableResult
-    package func save(_ record: PushRecord, destination: String, gitdir: Gitdir) -> Bool {
+    package func save(_ record: PushRecord, destination: String, gitdir: Gitdir, target: String? = nil) -> Bool {
         let key = Key(destination: destination, gitdir: gitdir)
-        return append(Self.line(key, record)) { $0.records[key] = record }
+        return append(Self.line(key, record, target: target)) { loaded in
+            loaded.records[key] = record
+            loaded.targets[key] = target
+        }
+    }
+
+    /// What identifies a destination URL in the state: its SHA-1, credentials left out.
+    package static func target(of url: String) -> String {
+        var hash = SHA1()
+        hash.update(CredentialRedaction.displayable(url))
+        return hash.hexDigest()
+    }
+
+    /// Takes `target` at `destination` for `gitdir`, or returns the other
+    /// repository that was pushed there (or is being pushed there by this
+    /// process): a url template giving two repositories one URL would have
+    /// each overwrite, and prune, the other's refs.
+    package func claim(_ target: String, destination: String, gitdir: Gitdir) -> Gitdir? {
+        state.withLock { loaded in
+            if let other = loaded.targets.first(where: { $0.key.destination == destination && $0.value == target && $0.key.gitdir != gitdir }) {
+                return other.key.gitdir
+            }
+            loaded.targets[Key(destination: destination, gitdir: gitdir)] = target
+            return nil
+        }
     }
 
     /// Forgets what was pushed of `gitdir` (a purged repository).
@@ -52,7 +80,10 @@ package final class PushStateStore: Sendable {
         destinations.allSatisfy { destination in
             guard record(destination: destination, gitdir: gitdir) != nil else { return true }
             let line = JSONObject([("d", .string(destination)), ("g", .string(gitdir.path)), ("forget", .bool(true))])
-            return append(line) { $0.records[Key(destination: destination, gitdir: gitdir)] = nil }
+            return append(line) { loaded in
+                loaded.records[Key(destination: destination, gitdir: gitdir)] = nil
+                loaded.targets[Key(destination: destination, gitdir: gitdir)] = nil
+            }
         }
     }
 
@@ -80,9 +111,11 @@ package final class PushStateStore: Sendable {
         }
     }
 
-    private static func line(_ key: Key, _ record: PushRecord) -> JSONObject {
-        JSONObject([("d", .string(key.destination)), ("g", .string(key.gitdir.path)), ("f", .string(record.fingerprint)),
-                    ("n", .string(record.names)), ("s", .string(record.settings))])
+    private static func line(_ key: Key, _ record: PushRecord, target: String?) -> JSONObject {
+        var fields: [(String, JSONValue)] = [("d", .string(key.destination)), ("g", .string(key.gitdir.path)), ("f", .string(record.fingerprint)),
+                                             ("n", .string(record.names)), ("s", .string(record.settings))]
+        if let target { fields.append(("u", .string(target))) }
+        return JSONObject(fields)
     }
 
     private static func load(_ path: String) -> Loaded {
@@ -96,8 +129,10 @@ package final class PushStateStore: Sendable {
             let key = Key(destination: destination, gitdir: Gitdir(gitdir))
             if let fingerprint = object["f"]?.stringValue, let names = object["n"]?.stringValue, let settings = object["s"]?.stringValue {
                 loaded.records[key] = PushRecord(fingerprint: fingerprint, names: names, settings: settings)
+                loaded.targets[key] = object["u"]?.stringValue
             } else if object["forget"] != nil {
                 loaded.records[key] = nil
+                loaded.targets[key] = nil
             }
         }
         return loaded
@@ -114,7 +149,7 @@ package final class PushStateStore: Sendable {
             guard loaded.lines > 2 * loaded.records.count + 1000 else { return }
             var bytes: [UInt8] = []
             for (key, record) in loaded.records.sorted(by: { ($0.key.destination, $0.key.gitdir) < ($1.key.destination, $1.key.gitdir) }) {
-                bytes += JSONWriter.serialize(.object(Self.line(key, record)), style: .compact, capacityHint: 256)
+                bytes += JSONWriter.serialize(.object(Self.line(key, record, target: loaded.targets[key])), style: .compact, capacityHint: 256)
                 bytes.append(UInt8(ascii: "\n"))
             }
             guard (try? AtomicFile.replace(path, with: bytes)) != nil else { return }
