@@ -186,6 +186,29 @@ import GrokKit
         Self.expectNoSecrets([Self.secret], f, named)
     }
 
+    /// git puts a remote's URL on the command line of `git remote-https`,
+    /// readable by every user in the process list: before, the password of
+    /// the destination URL was there for the whole push (GIT_TRACE shows
+    /// every command line git starts).
+    @Test func theURLsPasswordIsOnNoCommandLine() throws {
+        let f = try PullFixture(repos: 2)
+        let root = f.dir.file("web")
+        let server = try PushHTTPServer(root: root, password: Self.secret)
+        let gitdirs = f.originRepos.sorted()
+        try Self.createDestinations(root, gitdirs)
+        f.writeConfig(extra: Self.section("web", url: server.url("{gitdir}")))
+        let trace = f.dir.file("git-trace.log")
+        let run = try f.runPull(environment: ["GIT_TRACE": trace])
+        #expect(run.status == 0, "\(run.stderr)")
+        try Self.expectPushed(f, to: root, gitdirs)
+        let commands = Self.read(trace).split(separator: "\n").filter { $0.contains("remote-http") }
+        #expect(!commands.isEmpty, "\(Self.read(trace).suffix(2000))")
+        for form in [Self.secret, Self.encoded(Self.secret)] {
+            #expect(!Self.read(trace).contains(form), "\(commands)")
+        }
+        Self.expectNoSecrets([Self.secret], f, run)
+    }
+
     @Test func smartHTTPWithCredentialsFromNetrc() throws {
         let f = try PullFixture(repos: 3)
         let root = f.dir.file("web")

@@ -111,7 +111,13 @@ struct PushAttempt: Sendable {
         if dryRun { arguments.append("--dry-run") }
         arguments.append(RepositoryPusher.remoteName)
         arguments += destination.refspecs.map { $0.argument(force: destination.force) }
-        var environment = ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "remote.\(RepositoryPusher.remoteName).url", "GIT_CONFIG_VALUE_0": url]
+        let credentials = PushCredentials.split(url)
+        var environment = credentials.environment
+        for (index, (key, value)) in ([("remote.\(RepositoryPusher.remoteName).url", credentials.url)] + credentials.config).enumerated() {
+            environment["GIT_CONFIG_KEY_\(index)"] = key
+            environment["GIT_CONFIG_VALUE_\(index)"] = value
+        }
+        environment["GIT_CONFIG_COUNT"] = String(credentials.config.count + 1)
         if let ssh = destination.sshCommand {
             environment["GIT_SSH_COMMAND"] = ssh
         } else if getenv("GIT_SSH_COMMAND") == nil && getenv("GIT_SSH") == nil {
