@@ -172,6 +172,34 @@ import GrokKit
         #expect(try Self.refs(f.dir.file("hub/repo1.git")) == (try Self.refs(f.mirror + kept, "refs/heads/ refs/tags/")))
     }
 
+    /// A repository named through a symlinked directory is another one:
+    /// before, `grok-push toplevel/link/secret.git` pushed a repository
+    /// outside toplevel (or a core.private one under a public name) and
+    /// wrote its lock file there.
+    @Test func grokPushRefusesARepositoryReachedThroughASymlinkedDirectory() throws {
+        let f = try PullFixture(repos: 2)
+        try shell("""
+            mkdir -p '\(f.dir.file("outside"))' '\(f.origin)/private'
+            git clone -q --bare '\(f.origin + Self.repo1)' '\(f.dir.file("outside"))/secret.git'
+            git clone -q --bare '\(f.origin + Self.repo1)' '\(f.origin)/private/hidden.git'
+            ln -s '\(f.dir.file("outside"))' '\(f.origin)/link'
+            ln -s private '\(f.origin)/alias'
+            """)
+        f.dir.write("origin.conf", """
+            [core]
+            toplevel = \(f.origin)
+            manifest = \(f.origin)/manifest.js.gz
+            private = /private/*
+            [push.out]
+            url = file://\(f.dir.file("out"))/{gitdir}
+            """)
+        let run = try runProcess(Tools.ours("grok-push"), ["-c", f.dir.file("origin.conf"), f.origin + "/link/secret.git", "/alias/hidden.git"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("/link/secret.git") && run.stderr.contains("/alias/hidden.git") && run.stderr.contains("symlinked"), "\(run.stderr)")
+        #expect(!FileSystem.exists(f.dir.file("out")), "nothing pushed")
+        #expect(try shell("ls -A '\(f.dir.file("outside"))'") == "secret.git\n", "no lock written outside toplevel")
+    }
+
     @Test func anEmptiedRepositoryNeverEmptiesItsDestination() throws {
         let f = try PullFixture(repos: 2)
         try shell("git init -q --bare '\(f.origin)/pub/empty.git'")

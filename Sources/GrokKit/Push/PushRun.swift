@@ -76,6 +76,13 @@ package struct PushRun: Sendable {
     private func pushOne(_ gitdir: Gitdir) async -> [String] {
         let path = gitdir.fullpath(in: settings.toplevel)
         guard BareRepository.isBare(path), !FileSystem.isSymlink(path) else { return ["\(path) is not a repository"] }
+        // Through a symlinked directory the repository is another one (or
+        // outside toplevel, a private one under a public name): not pushed,
+        // and no lock is written beside it.
+        let parent = PathUtilities.dirname(gitdir.path)
+        guard PathUtilities.realpath(PathUtilities.dirname(path)) == PathUtilities.realpath(settings.toplevel) + (parent == "/" ? "" : parent) else {
+            return ["\(path) is reached through a symlinked directory; name the repository by its own path"]
+        }
         guard !pusher.destinations(for: gitdir).isEmpty else { return ["no [push.*] destination takes it (include, exclude, core.private)"] }
         do {
             var waited = 0
