@@ -16,13 +16,25 @@ package final class PushStateStore: Sendable {
     private let state: Mutex<Loaded>
 
     private struct Key: Hashable { let destination: String, gitdir: Gitdir }
+    private struct Owner: Hashable { let destination: String, target: String }
 
     private struct Loaded {
         var records: [Key: PushRecord] = [:]
         /// Which destination URL (`PushStateStore.target(of:)`) each
-        /// repository is pushed to: two repositories never share one.
-        var targets: [Key: String] = [:]
+        /// repository is pushed to, and the other way round: two
+        /// repositories never share one.
+        private(set) var targets: [Key: String] = [:]
+        private(set) var owners: [Owner: Gitdir] = [:]
         var lines = 0
+
+        /// Records (or with nil, drops) the URL `key`'s repository is pushed to.
+        mutating func setTarget(_ target: String?, for key: Key) {
+            if let old = targets[key], owners[Owner(destination: key.destination, target: old)] == key.gitdir {
+                owners[Owner(destination: key.destination, target: old)] = nil
+            }
+            targets[key] = target
+            if let target { owners[Owner(destination: key.destination, target: target)] = key.gitdir }
+        }
         /// The file as this process last read or wrote it.
         var identity: FileIdentity? = nil
     }
@@ -49,7 +61,7 @@ package final class PushStateStore: Sendable {
         let key = Key(destination: destination, gitdir: gitdir)
         return append(Self.line(key, record, target: target)) { loaded in
             loaded.records[key] = record
-            loaded.targets[key] = target
+            loaded.setTarget(target, for: key)
         }
     }
 
@@ -66,10 +78,8 @@ package final class PushStateStore: Sendable {
     /// each overwrite, and prune, the other's refs.
     package func claim(_ target: String, destination: String, gitdir: Gitdir) -> Gitdir? {
         state.withLock { loaded in
-            if let other = loaded.targets.first(where: { $0.key.destination == destination && $0.value == target && $0.key.gitdir != gitdir }) {
-                return other.key.gitdir
-            }
-            loaded.targets[Key(destination: destination, gitdir: gitdir)] = target
+            if let other = loaded.owners[Owner(destination: destination, target: target)], other != gitdir { return other }
+            loaded.setTarget(target, for: Key(destination: destination, gitdir: gitdir))
             return nil
         }
     }
@@ -82,7 +92,7 @@ package final class PushStateStore: Sendable {
             let line = JSONObject([("d", .string(destination)), ("g", .string(gitdir.path)), ("forget", .bool(true))])
             return append(line) { loaded in
                 loaded.records[Key(destination: destination, gitdir: gitdir)] = nil
-                loaded.targets[Key(destination: destination, gitdir: gitdir)] = nil
+                loaded.setTarget(nil, for: Key(destination: destination, gitdir: gitdir))
             }
         }
     }
@@ -129,10 +139,10 @@ package final class PushStateStore: Sendable {
             let key = Key(destination: destination, gitdir: Gitdir(gitdir))
             if let fingerprint = object["f"]?.stringValue, let names = object["n"]?.stringValue, let settings = object["s"]?.stringValue {
                 loaded.records[key] = PushRecord(fingerprint: fingerprint, names: names, settings: settings)
-                loaded.targets[key] = object["u"]?.stringValue
+                loaded.setTarget(object["u"]?.stringValue, for: key)
             } else if object["forget"] != nil {
                 loaded.records[key] = nil
-                loaded.targets[key] = nil
+                loaded.setTarget(nil, for: key)
             }
         }
         return loaded
