@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "CProcessShims", path: "Sources/CProcessShims"),
         .target(
             name: "GrokKit",
@@ -38,6 +44,7 @@ let package = Package(
                 "CZlib",
                 "CCurl",
                 "CProcessShims",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
