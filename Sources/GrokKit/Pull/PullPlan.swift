@@ -34,6 +34,23 @@ package enum PullPlan {
             self.entry = entry
             self.action = action
         }
+
+        /// Whether the job clones or fetches (not only reconfigures or pushes).
+        package var fetches: Bool {
+            switch action {
+            case .initialize, .reclone, .fixRemotes: true
+            case .update(_, let fetch): fetch
+            }
+        }
+
+        /// What the status store calls the job's success.
+        var statusKind: String {
+            switch action {
+            case .initialize, .reclone: "cloned"
+            case .fixRemotes: "fetched"
+            case .update(_, let fetch): fetch ? "fetched" : "updated"
+            }
+        }
     }
 
     /// Which forkgroup each entry joins on this mirror, as grokmirror

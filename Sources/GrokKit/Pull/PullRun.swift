@@ -25,11 +25,22 @@ package struct PullRun: Sendable {
     package let logger: Logger
     package let git: GitRunner
 
-    /// `health`: the destinations' back-off, kept across config reloads;
-    /// new when nil (a service pauses a failing destination for at most
-    /// one refresh period first).
-    package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner(),
-                 health: DestinationHealth? = nil) {
+    /// What a service keeps across config reloads.
+    struct Shared: Sendable {
+        /// Which push destinations keep failing (a service pauses a failing
+        /// destination for at most one refresh period first).
+        let pushHealth: DestinationHealth
+        /// Where each repository's status is recorded for grok-serve; nil
+        /// when the database cannot be opened (logged).
+        let status: StatusStore?
+    }
+
+    /// `shared`: what an earlier run of this service had; new when nil.
+    package init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner = GitRunner()) {
+        self.init(config: config, settings: settings, options: options, logger: logger, git: git, shared: nil)
+    }
+
+    init(config: GrokConfig, settings: PullSettings, options: Options, logger: Logger, git: GitRunner, shared: Shared?) {
         self.config = config
         self.settings = settings
         self.options = options
@@ -37,13 +48,14 @@ package struct PullRun: Sendable {
         self.git = git
         self.core = config.core
         pushStore = settings.destinations.isEmpty ? nil : PushStateStore(path: PushStateStore.path(forLocalManifest: config.core.manifest))
-        pushHealth = health ?? DestinationHealth(firstPause: min(60, Double(settings.refresh ?? 60)))
+        self.shared = shared ?? Shared(pushHealth: DestinationHealth(firstPause: min(60, Double(settings.refresh ?? 60))),
+                                       status: StatusStore.openForWriting(path: StatusStore.path(forLocalManifest: config.core.manifest), logger: logger))
     }
 
     /// The push state, shared by every job of the run; nil without `[push.*]`.
     private let pushStore: PushStateStore?
-    /// Which destinations keep failing; kept across config reloads.
-    let pushHealth: DestinationHealth
+    let shared: Shared
+    var status: StatusStore? { shared.status }
 
     /// `[core]`, resolved once: `config.core` interpolates on every access.
     private let core: GrokConfig.Core
@@ -90,17 +102,22 @@ package struct PullRun: Sendable {
     func check(force: Bool) async -> Check {
         let remote: Manifest
         let status: RemoteManifestStatus?
+        self.status?.heartbeat("pull")
         do {
             switch try await fetcher.fetch(force: force) {
-            case .unchanged: return pushesDue()
+            case .unchanged:
+                self.status?.manifestChecked(error: nil)
+                return pushesDue()
             case .fetched(let manifest, let fetched): (remote, status) = (manifest, fetched)
             }
+            self.status?.manifestChecked(error: nil)
         } catch {
             // A stop request is not a broken manifest.
             if Task.isCancelled {
                 logger.info(" manifest: \(error.message)")
                 return .unusable
             }
+            self.status?.manifestChecked(error: error.message)
             logger.critical("\(error.message)")
             logger.critical("Nothing was changed.")
             return .unusable
@@ -116,6 +133,7 @@ package struct PullRun: Sendable {
 
             logger.debug("Reading the state of \(culled.entries.count) repositories")
             var jobs = try await plan(culled, local: local)
+            self.status?.behind(jobs.filter(\.fetches).map(\.gitdir))
             jobs += pushJobs(local: local, excluding: Set(jobs.map(\.gitdir)))
             logger.debug("Planned \(jobs.count) jobs")
             var rejections: [Gitdir: String] = [:]
@@ -154,12 +172,13 @@ package struct PullRun: Sendable {
         }
     }
 
-    var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger, pusher: pusher) }
+    var runner: RepoJobRunner { RepoJobRunner(toplevel: toplevel, settings: settings, git: git, logger: logger, pusher: pusher, status: status) }
 
     /// Pushes to the `[push.*]` destinations; nil when there are none.
     var pusher: RepositoryPusher? {
         pushStore.map {
-            RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos, store: $0, health: pushHealth, git: git, logger: logger)
+            RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos, store: $0, health: shared.pushHealth, git: git,
+                             logger: logger, status: status)
         }
     }
 
@@ -432,6 +451,7 @@ package struct PullRun: Sendable {
             return purgeOne(gitdir, lenders: lenders)
         }
         forgetPushes(of: purged)
+        status?.forget(purged)
         return purged
     }
 

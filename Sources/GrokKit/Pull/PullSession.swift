@@ -183,7 +183,7 @@ struct PullSession {
                 listener?.close()
                 listener = settings.socket.flatMap(listen)
             }
-            pull = PullRun(config: config, settings: settings, options: pull.options, logger: logger, git: pull.git, health: pull.pushHealth)
+            pull = PullRun(config: config, settings: settings, options: pull.options, logger: logger, git: pull.git, shared: pull.shared)
             return true
         } catch {
             logger.critical("Config \(path) changed but is unusable, keeping the previous settings: \(error.description)")

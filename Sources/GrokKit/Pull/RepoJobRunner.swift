@@ -36,13 +36,16 @@ package struct RepoJobRunner: Sendable {
     /// Pushes each updated repository on to the `[push.*]` destinations;
     /// nil when the config has none.
     package let pusher: RepositoryPusher?
+    /// Where each job's start and end are recorded for grok-serve.
+    package let status: StatusStore?
 
-    package init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger, pusher: RepositoryPusher? = nil) {
+    package init(toplevel: String, settings: PullSettings, git: GitRunner, logger: Logger, pusher: RepositoryPusher? = nil, status: StatusStore? = nil) {
         self.toplevel = toplevel
         self.settings = settings
         self.git = git
         self.logger = logger
         self.pusher = pusher
+        self.status = status
     }
 
     private var setup: RepoSetup { RepoSetup(git: git, settings: settings) }
@@ -52,7 +55,24 @@ package struct RepoJobRunner: Sendable {
                               git: git, logger: logger)
     }
 
+    /// Carries out the job and records its start and end in the status store.
     package func run(_ job: PullPlan.Job) async -> Outcome {
+        guard let status else { return await runLocked(job) }
+        let began = MonotonicTime.seconds()
+        status.started(job.gitdir)
+        let outcome = await runLocked(job)
+        switch outcome {
+        case .done:
+            status.succeeded(job.gitdir, kind: job.statusKind, fetchSeconds: job.fetches ? MonotonicTime.seconds() - began : nil)
+        case .refused(let why, _, _, _), .failed(let why):
+            // A stop request is no failure of the repository.
+            if !Task.isCancelled { status.failed(job.gitdir, error: why) }
+        case .deferred: break
+        }
+        return outcome
+    }
+
+    private func runLocked(_ job: PullPlan.Job) async -> Outcome {
         let gitdir = job.gitdir
         let repo: ContainedPath
         do {

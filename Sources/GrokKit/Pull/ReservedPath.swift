@@ -24,8 +24,8 @@ package struct ReservedPath: Sendable, Equatable {
     }
 
     /// Every file and directory the configuration places inside toplevel:
-    /// the local manifest with its lock, `.remote` status and fingerprint
-    /// stamps; the objstore directory; the log file; projects.list; the pull
+    /// the local manifest with its lock, `.remote` status, fingerprint
+    /// stamps, push state and status database; the objstore directory; the log file; projects.list; the pull
     /// socket; the fsck statusfile with its lock and journal; the preload
     /// bundle directory. Paths are resolved as the tools open them (symlinks
     /// followed, relative paths from the working directory); those outside
@@ -43,6 +43,9 @@ package struct ReservedPath: Sendable, Equatable {
             (FingerprintStampCache(manifestPath: core.manifest).path, "the manifest's fingerprint stamps"),
             (PushStateStore.path(forLocalManifest: core.manifest), "the push state"),
             (FileLock.lockPath(for: PushStateStore.path(forLocalManifest: core.manifest)), "the push state's lock"),
+            (StatusStore.path(forLocalManifest: core.manifest), "the status database"),
+            (StatusStore.path(forLocalManifest: core.manifest) + "-wal", "the status database's log"),
+            (StatusStore.path(forLocalManifest: core.manifest) + "-shm", "the status database's index"),
             (core.objstore, "the objstore directory"),
         ]
         if let log = core.log { paths.append((log, "the log file")) }

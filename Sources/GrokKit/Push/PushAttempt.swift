@@ -28,7 +28,8 @@ struct PushAttempt: Sendable {
 
     /// How the attempt ended; messages have credentials blanked out.
     enum Ending: Sendable, Equatable {
-        /// Pushed, or the destination held this state already.
+        /// The destination held this state already: nothing was run.
+        case current
         case pushed
         /// The destination answered no (rejected refs, deleteprotect), or
         /// the run is stopping: nothing wrong with the destination itself.
@@ -42,7 +43,7 @@ struct PushAttempt: Sendable {
         let names = PushPlan.destinationNames(of: refs, refspecs: destination.refspecs)
         let current = PushRecord(fingerprint: fingerprint, names: PushPlan.namesDigest(names), settings: destination.settingsDigest)
         let previous = pusher.store.record(destination: destination.name, gitdir: gitdir)
-        guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return .pushed }
+        guard case .push(var survey) = PushPlan.decide(previous: previous, current: current, prune: destination.prune) else { return .current }
         if let other = pusher.store.claim(target, destination: destination.name, gitdir: gitdir) {
             return .refused("\(CredentialRedaction.displayable(url)) is also where \(other) is pushed: the url template must tell them apart "
                 + "(use {gitdir}, or exclude one)")

@@ -19,11 +19,13 @@ package struct PushRun: Sendable {
         self.logger = logger
         pusher = RepositoryPusher(destinations: settings.destinations, privateRepos: settings.privateRepos,
                                   store: PushStateStore(path: PushStateStore.path(forLocalManifest: settings.manifest)), health: DestinationHealth(),
-                                  git: git, logger: logger, overrideDeleteProtect: force)
+                                  git: git, logger: logger, overrideDeleteProtect: force,
+                                  status: StatusStore.openForWriting(path: StatusStore.path(forLocalManifest: settings.manifest), logger: logger))
     }
 
     /// Pushes `arguments` (paths or gitdirs), or every repository behind.
     package func run(arguments: [String]) async -> Int32 {
+        pusher.status?.heartbeat("push")
         var failures: [(String, String)] = []
         let gitdirs: [Gitdir]
         if arguments.isEmpty {

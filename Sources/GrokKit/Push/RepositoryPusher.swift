@@ -21,9 +21,11 @@ package struct RepositoryPusher: Sendable {
     package let logger: Logger
     /// `grok-push --force`: `deleteprotect` does not stop this run.
     package let overrideDeleteProtect: Bool
+    /// Where each push's result is recorded for grok-serve.
+    package let status: StatusStore?
 
     package init(destinations: [PushDestination], privateRepos: [Glob], store: PushStateStore, health: DestinationHealth, git: GitRunner,
-                 logger: Logger, overrideDeleteProtect: Bool = false) {
+                 logger: Logger, overrideDeleteProtect: Bool = false, status: StatusStore? = nil) {
         self.destinations = destinations
         self.privateRepos = privateRepos
         self.store = store
@@ -31,6 +33,7 @@ package struct RepositoryPusher: Sendable {
         self.git = git
         self.logger = logger
         self.overrideDeleteProtect = overrideDeleteProtect
+        self.status = status
     }
 
     /// The remote name the destination URL is configured under, per command.
@@ -73,8 +76,10 @@ package struct RepositoryPusher: Sendable {
             let attempt = PushAttempt(pusher: self, path: path, gitdir: gitdir, destination: destination, refs: refs)
             let why: String
             switch await attempt.run(fingerprint: fingerprint) {
+            case .current: continue
             case .pushed:
                 health.succeeded(destination.name)
+                status?.pushed(gitdir, destination: destination.name, error: nil)
                 continue
             case .refused(let reason): why = reason
             case .failed(let reason):
@@ -84,6 +89,7 @@ package struct RepositoryPusher: Sendable {
                 }
             }
             logger.error("     push: \(gitdir) -> \(destination.name): \(why)")
+            if !Task.isCancelled { status?.pushed(gitdir, destination: destination.name, error: why) }
             failures.append("push to \(destination.name): \(why)")
         }
         return failures
