@@ -11,12 +11,17 @@ let package = Package(
         .executable(name: "grok-pull", targets: ["grok-pull"]),
         .executable(name: "grok-fsck", targets: ["grok-fsck"]),
         .executable(name: "grok-push", targets: ["grok-push"]),
+        .executable(name: "grok-serve", targets: ["grok-serve"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -69,13 +74,35 @@ let package = Package(
             name: "grok-push",
             dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Everything server-side of grok-serve; GrokKit stays free of HTTP.
+        .target(
+            name: "GrokServe",
+            dependencies: [
+                "GrokKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "grok-serve",
+            dependencies: [
+                "GrokKit", "GrokCLI", "GrokServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // bench/queue.sh's workload; not installed (see the Makefile's TOOLS).
         .executableTarget(name: "queue-bench", dependencies: ["GrokKit"], path: "bench/queue-bench"),
         .target(name: "TestSupport", dependencies: ["GrokKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GrokKitTests", dependencies: ["GrokKit", "TestSupport"]),
+        .testTarget(name: "GrokServeTests", dependencies: ["GrokServe", "GrokKit", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push"]
+            dependencies: [
+                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

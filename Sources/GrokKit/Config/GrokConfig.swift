@@ -23,14 +23,16 @@ package struct GrokConfig: Sendable {
     ///   missing or unreadable, not UTF-8, containing a NUL, not parseable as
     ///   configparser parses it, without `[core] toplevel`, or a toplevel
     ///   that is not a writable directory.
-    package static func load(path: String) throws(ConfigError) -> GrokConfig {
+    /// `writableToplevel: false` is for grok-serve, which only reads the
+    /// mirror (its unit mounts toplevel read-only).
+    package static func load(path: String, writableToplevel: Bool = true) throws(ConfigError) -> GrokConfig {
         guard FileSystem.exists(path) else { throw .missingFile(path: path) }
         let identity = FileIdentity(path: path)
         guard let bytes = FileSystem.read(path) else { throw .unreadable(path: path, reason: FileSystem.errorDescription()) }
         let text = try ConfigText.decode(bytes, path: path)
         var config = try GrokConfig(text: text, path: path, lastModified: identity?.modifiedSeconds ?? 0)
         config.fileIdentity = identity
-        try config.validateToplevel()
+        try config.validateToplevel(writable: writableToplevel)
         return config
     }
 
@@ -61,17 +63,17 @@ package struct GrokConfig: Sendable {
         core = Core(document: document, path: path)
     }
 
-    private func validateToplevel() throws(ConfigError) {
+    private func validateToplevel(writable: Bool) throws(ConfigError) {
         let top = core.toplevel
         guard FileSystem.isDirectory(top) else { throw .toplevel(path: path, toplevel: top, reason: "does not exist or is not a directory") }
-        guard access(top, W_OK) == 0 else { throw .toplevel(path: path, toplevel: top, reason: "is not writable") }
+        guard !writable || access(top, W_OK) == 0 else { throw .toplevel(path: path, toplevel: top, reason: "is not writable") }
     }
 
     /// Python's `os.path.expanduser` for `~` and `~/…`: `$HOME` without its
     /// trailing slashes in place of the `~` (compared as code points, so a
     /// combining mark after the slash does not hide it). `~user` and paths
     /// without `~` are returned unchanged, as is everything when HOME is unset.
-    static func expandUser(_ path: String) -> String {
+    package static func expandUser(_ path: String) -> String {
         var rest = path.unicodeScalars[...]
         guard rest.popFirst() == "~", rest.isEmpty || rest.first == "/" else { return path }
         guard var home = getenv("HOME").map({ String(cString: $0) }) else { return path }
@@ -185,6 +187,8 @@ package struct GrokConfig: Sendable {
                  "extra_repack_flags_full", "commitgraph", "prune", "precious", "baselines", "islandcores",
                  "obstrepo_merge_strategy", "preload_bundle_outdir", "report_to", "report_from",
                  "report_subject", "report_mailhost"],
+        "serve": ["listen", "include", "exclude", "healthz_max_age", "archive_formats", "archive_jobs", "archive_cache",
+                  "archive_cache_size", "webhook_secret"],
     ]
 
     // MARK: [manifest]

@@ -1,0 +1,80 @@
+import Glibc
+import GrokKit
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// grok-serve's HTTP servers, one per `listen` address, sharing one router.
+/// Idle and slow clients are dropped after `idleTimeout`. Once every
+/// address is bound, systemd is told READY=1.
+package enum ServeServer {
+    /// Seconds an idle or slow client is kept.
+    package static let idleTimeoutSeconds: Int64 = 30
+
+    package static func run(settings: ServeSettings, logger: Logger) async throws {
+        let environment = ServeEnvironment(settings: settings, source: StatusSource(settings: settings), metrics: ServeMetrics(), logger: logger)
+        let responder = ServeRouter.make(environment).buildResponder()
+        let notifier = SystemdNotifier()
+        let bound = Atomic<Int>(0)
+        var services: [any Service] = []
+        for address in settings.listen {
+            if case .unix(let path) = address { removeStaleSocket(path) }
+            let application = Application(
+                responder: responder,
+                server: .http1(configuration: .init(idleTimeout: .seconds(idleTimeoutSeconds))),
+                configuration: .init(address: bindAddress(address), serverName: "grok-serve"),
+                onServerRunning: { _ in
+                    logger.info("Listening on \(address)")
+                    if bound.add(1, ordering: .relaxed).newValue == settings.listen.count { notifier.notify("READY=1") }
+                },
+                logger: logger
+            )
+            services.append(application)
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        notifier.notify("STOPPING=1")
+    }
+
+    static func bindAddress(_ address: ServeSettings.ListenAddress) -> BindAddress {
+        switch address {
+        case .tcp(let host, let port): return .hostname(host, port: port)
+        case .unix(let path): return .unixDomainSocket(path: path)
+        }
+    }
+
+    /// A socket left by a previous run would stop the bind; only a socket
+    /// is removed, never another kind of file.
+    static func removeStaleSocket(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
+        unlink(path)
+    }
+}
+
+/// `grok-serve -c CONF`: loads the config (the mirror may be read-only),
+/// checks `[serve]`, and serves until SIGTERM or SIGINT.
+package enum ServeCommand {
+    package static func run(configPath: String, verbose: Bool) async -> Int32 {
+        let config: GrokConfig
+        let settings: ServeSettings
+        do {
+            config = try GrokConfig.load(path: configPath, writableToplevel: false)
+            try config.validate()
+            settings = try ServeSettings(config: config)
+        } catch {
+            StandardError.write("grok-serve: \(error.description)")
+            return 2
+        }
+        // Logs go to stderr (the journal): grok-serve writes nothing to disk.
+        let logger = Logger.grok(tool: "serve", verbose: verbose, file: nil, debug: config.core.debug)
+        do {
+            try await ServeServer.run(settings: settings, logger: logger)
+            return 0
+        } catch {
+            logger.critical("grok-serve: \(error)")
+            return 1
+        }
+    }
+}

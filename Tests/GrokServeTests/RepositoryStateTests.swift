@@ -1,0 +1,75 @@
+import GrokKit
+import Testing
+@testable import GrokServe
+
+@Suite struct RepositoryStateTests {
+    static let now = 1_800_000_000.0
+
+    static func status(_ gitdir: String, failures: Int = 0, failingSince: Double? = nil, behindSince: Double? = nil,
+                       error: String? = nil) -> RepositoryStatus {
+        var status = RepositoryStatus(gitdir: Gitdir(gitdir))
+        status.consecutiveFailures = failures
+        status.failingSince = failingSince
+        status.lastFailure = failingSince
+        status.behindSince = behindSince
+        status.lastError = error
+        status.lastSuccess = now - 100
+        return status
+    }
+
+    @Test func eachStateFromTheStatus() {
+        #expect(RepositoryState(Self.status("/a.git"), now: Self.now) == .ok)
+        #expect(RepositoryState(Self.status("/a.git", behindSince: Self.now - 60), now: Self.now) == .behind(since: Self.now - 60))
+        #expect(RepositoryState(Self.status("/a.git", failures: 2, failingSince: Self.now - 3600, error: "boom"), now: Self.now)
+                == .failing(count: 2, lastError: "boom"))
+        let day = RepositoryState.brokenAfter
+        #expect(RepositoryState(Self.status("/a.git", failures: 9, failingSince: Self.now - day - 1, error: "x"), now: Self.now)
+                == .broken(count: 9, lastError: "x", since: Self.now - day - 1))
+        #expect(RepositoryState(Self.status("/a.git", failures: 9, failingSince: Self.now - day, error: "x"), now: Self.now).name == "failing",
+                "exactly a day is not over a day")
+    }
+
+    @Test func failingOutranksBehind() {
+        let state = RepositoryState(Self.status("/a.git", failures: 1, failingSince: Self.now - 10, behindSince: Self.now - 99_999), now: Self.now)
+        #expect(state.name == "failing")
+    }
+
+    @Test func worstFirstThenLongestThenName() {
+        let rows = [
+            Self.status("/ok-b.git"), Self.status("/ok-a.git"),
+            Self.status("/behind-new.git", behindSince: Self.now - 10), Self.status("/behind-old.git", behindSince: Self.now - 1000),
+            Self.status("/failing.git", failures: 1, failingSince: Self.now - 5),
+            Self.status("/broken.git", failures: 40, failingSince: Self.now - 200_000),
+        ].map { (state: RepositoryState($0, now: Self.now), status: $0) }
+        let sorted = rows.sorted(by: RepositoryState.worstFirst).map(\.status.gitdir.path)
+        #expect(sorted == ["/broken.git", "/failing.git", "/behind-old.git", "/behind-new.git", "/ok-a.git", "/ok-b.git"])
+    }
+
+    @Test func healthFollowsTheLastSuccessfulManifestCheck() {
+        #expect(Health.evaluate(lastSuccessfulCheck: nil, lastError: nil, maxAge: 60, now: Self.now)
+                == (false, "no manifest check recorded yet"))
+        #expect(Health.evaluate(lastSuccessfulCheck: Self.now - 30, lastError: nil, maxAge: 60, now: Self.now).healthy)
+        let stale = Health.evaluate(lastSuccessfulCheck: Self.now - 61, lastError: "HTTP 500", maxAge: 60, now: Self.now)
+        #expect(!stale.healthy)
+        #expect(stale.reason.contains("61 s ago") && stale.reason.contains("HTTP 500"))
+    }
+
+    @Test func theViewHidesPrivateAndExcludedAndCountsTheRest() throws {
+        var settings = ServeSettings()
+        settings.privateRepos = [Glob("*/secret/*")]
+        settings.exclude = [Glob("/junk/*")]
+        var snapshot = StatusSnapshot()
+        snapshot.repositories = [Self.status("/pub/a.git"), Self.status("/pub/secret/b.git", failures: 3, failingSince: Self.now),
+                                 Self.status("/junk/c.git"), Self.status("/pub/d.git", behindSince: Self.now - 5)]
+        var push = PushStatus(gitdir: Gitdir("/pub/secret/b.git"), destination: "hidden")
+        push.lastSuccess = Self.now
+        snapshot.pushes = [push]
+        let view = StatusView(snapshot: snapshot, fsck: nil, settings: settings, now: Self.now)
+        #expect(view.repositories.map(\.gitdir) == ["/pub/d.git", "/pub/a.git"])
+        #expect(view.counts == ["ok": 1, "behind": 1, "failing": 0, "broken": 0])
+        #expect(view.repository("/pub/secret/b.git") == nil)
+        #expect(view.destinations.isEmpty, "a private repository's destinations are not shown either")
+        #expect(view.filtered(query: "D.GIT", state: nil).map(\.gitdir) == ["/pub/d.git"])
+        #expect(view.filtered(query: "", state: "ok").map(\.gitdir) == ["/pub/a.git"])
+    }
+}
