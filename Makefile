@@ -1,6 +1,6 @@
 # Build and install grokmirror-swift the way distributions expect:
 #   make && make install PREFIX=/usr/local DESTDIR=/tmp/stage
-# installs grok-manifest, grok-pull, grok-fsck and grok-push, their man pages,
+# installs grok-manifest, grok-pull, grok-fsck, grok-push and grok-serve, their man pages,
 # bash/zsh/fish completions, the example config, the systemd units (with
 # the sysusers.d entry for their user) and the logrotate config.
 
@@ -18,7 +18,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 SWIFT      ?= swift
 SWIFTFLAGS ?= -c release
-TOOLS      := grok-manifest grok-pull grok-fsck grok-push
+TOOLS      := grok-manifest grok-pull grok-fsck grok-push grok-serve
 # A directory of already built tools; empty means build them here.
 BINARIES   ?=
 BUILT       = $(or $(BINARIES),$(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path))
@@ -41,7 +41,7 @@ install: $(if $(BINARIES),,build)
 	    "$$bin/$$tool" --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/$$tool.fish; \
 	done
 	install -m 0644 grokmirror.conf.example README.md $(DESTDIR)$(DOCDIR)/
-	for unit in grok-pull@.service grok-fsck@.service grok-fsck@.timer; do \
+	for unit in grok-pull@.service grok-fsck@.service grok-fsck@.timer grok-serve@.service; do \
 	    sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit; \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit; \
 	done
@@ -54,5 +54,6 @@ uninstall:
 	          $(DESTDIR)$(ZSHCOMPDIR)/_$$tool $(DESTDIR)$(FISHCOMPDIR)/$$tool.fish; \
 	done
 	rm -f $(DESTDIR)$(UNITDIR)/grok-pull@.service $(DESTDIR)$(UNITDIR)/grok-fsck@.service $(DESTDIR)$(UNITDIR)/grok-fsck@.timer \
+	      $(DESTDIR)$(UNITDIR)/grok-serve@.service \
 	      $(DESTDIR)$(SYSUSERSDIR)/grokmirror.conf $(DESTDIR)$(SYSCONFDIR)/logrotate.d/grokmirror
 	rm -rf $(DESTDIR)$(DOCDIR)

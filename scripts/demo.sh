@@ -4,14 +4,14 @@
 # mirrors the whole collection into ./demo/mirror with grok-pull, and checks
 # the mirror with grok-fsck. grok-pull also pushes every repository on to
 # ./demo/copy (a [push.copy] destination), and grok-push then finds nothing
-# left to push.
+# left to push. Last, grok-serve shows the mirror's status for a moment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
 # Every tool the demo runs is built here, so a machine that never built the
 # project gets them all.
-for tool in grok-manifest grok-pull grok-fsck grok-push; do swift build -c release --product "$tool"; done
+for tool in grok-manifest grok-pull grok-fsck grok-push grok-serve; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -34,6 +34,8 @@ gzip -dc demo/origin/manifest.js.gz | python3 -c 'import json,sys; m=json.load(s
 echo "== log file demo/manifest.log (last lines)"
 tail -3 demo/manifest.log
 
+# grok-serve's port: GROK_DEMO_PORT, else one free now.
+port=${GROK_DEMO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 cat > demo/pull.conf <<CONF
 [core]
 toplevel = $PWD/demo/mirror
@@ -46,6 +48,8 @@ projectslist = \${core:toplevel}/projects.list
 pull_threads = 2
 [fsck]
 statusfile = $PWD/demo/fsck.status.js
+[serve]
+listen = 127.0.0.1:$port
 [push.copy]
 url = file://$PWD/demo/copy/{gitdir}
 CONF
@@ -73,3 +77,11 @@ rm -f demo/fsck.status.js
 echo "== grok-fsck -c demo/pull.conf -f (check every mirrored repository)"
 "$bin/grok-fsck" -c demo/pull.conf -f
 echo "== demo/fsck.status.js: $(grep -c '"lastcheck": "'"$(date +%F)"'"' demo/fsck.status.js) repositories checked today"
+echo "== grok-serve -c demo/pull.conf (on 127.0.0.1:$port for a moment)"
+"$bin/grok-serve" -c demo/pull.conf &
+serve=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+echo "GET /healthz: $(curl -s -w ' (%{http_code})' "http://127.0.0.1:$port/healthz")"
+echo "GET /status.json: $(curl -s "http://127.0.0.1:$port/status.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["repos"]), "repositories,", d["counts"])')"
+kill -TERM "$serve"
+wait "$serve"

@@ -7,7 +7,7 @@ import GrokKit
 /// pages document every option the tools accept, and the systemd units
 /// pass `systemd-analyze verify` as installed.
 @Suite struct InstallTests {
-    static let tools = ["grok-manifest", "grok-pull", "grok-fsck", "grok-push"]
+    static let tools = ["grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve"]
     var binaries: String { PathUtilities.dirname(Tools.ours("grok-pull")) }
 
     @Test func stagedInstallUnderDestdir() throws {
@@ -21,12 +21,16 @@ import GrokKit
             expected += [prefix + "/bin/" + tool, prefix + "/share/man/man1/\(tool).1", prefix + "/share/bash-completion/completions/" + tool,
                          prefix + "/share/zsh/site-functions/_" + tool, prefix + "/share/fish/vendor_completions.d/\(tool).fish"]
         }
-        for unit in ["grok-pull@.service", "grok-fsck@.service", "grok-fsck@.timer"] { expected.append(prefix + "/lib/systemd/system/" + unit) }
+        for unit in ["grok-pull@.service", "grok-fsck@.service", "grok-fsck@.timer", "grok-serve@.service"] { expected.append(prefix + "/lib/systemd/system/" + unit) }
         for path in expected { #expect(FileSystem.isFile(path), "\(path)") }
         #expect(access(prefix + "/bin/grok-pull", X_OK) == 0)
         let unit = try String(contentsOfFile: prefix + "/lib/systemd/system/grok-pull@.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/local/bin/grok-pull -o -c /etc/grokmirror/%i.conf"))
         #expect(!unit.contains("@BINDIR@"))
+        let serve = try String(contentsOfFile: prefix + "/lib/systemd/system/grok-serve@.service", encoding: .utf8)
+        #expect(serve.contains("ExecStart=/usr/local/bin/grok-serve -c /etc/grokmirror/%i.conf"))
+        #expect(serve.contains("Type=notify") && serve.contains("ProtectSystem=strict"))
+        #expect(!serve.split(separator: "\n").contains { $0.hasPrefix("ReadWritePaths") }, "grok-serve gets no write access to the mirror")
         for tool in Self.tools {
             let bash = try String(contentsOfFile: prefix + "/share/bash-completion/completions/" + tool, encoding: .utf8)
             #expect(bash.contains("--verbose"), "\(tool) bash completion")
@@ -54,7 +58,7 @@ import GrokKit
         // verify find the Documentation= man pages.
         let verify = try shell("""
             cd '\(prefix)/lib/systemd/system' && MANPATH='\(prefix)/share/man' \
-            systemd-analyze verify grok-pull@mirror.service grok-fsck@mirror.service grok-fsck@mirror.timer 2>&1
+            systemd-analyze verify grok-pull@mirror.service grok-fsck@mirror.service grok-fsck@mirror.timer grok-serve@mirror.service 2>&1
             """)
         #expect(verify.isEmpty, "\(verify)")
     }
