@@ -11,9 +11,17 @@ final class ServeFixture {
     var mirror: String { dir.file("mirror") }
     var storePath: String { StatusStore.path(forLocalManifest: mirror + "/manifest.js.gz") }
     let port: Int
+    let configPath: String
     private var child: Spawn.Child?
 
+    /// grok-serve on another tool's config, which has `[serve] listen` on `port`.
+    init(config: String, port: Int) {
+        configPath = config
+        self.port = port
+    }
+
     init(serve: String = "", core: String = "") throws {
+        configPath = dir.file("serve.conf")
         try FileManager.default.createDirectory(atPath: dir.file("mirror"), withIntermediateDirectories: true)
         port = try OriginServer.freePort()
         dir.write("serve.conf", """
@@ -34,7 +42,7 @@ final class ServeFixture {
     }
 
     func start() throws {
-        child = try Spawn.start([Tools.ours("grok-serve"), "-c", dir.file("serve.conf")])
+        child = try Spawn.start([Tools.ours("grok-serve"), "-c", configPath])
         for _ in 0..<400 {
             if (try? get("/healthz"))?.code != 0 { return }
             usleep(25_000)
@@ -214,5 +222,41 @@ final class ServeFixture {
         let run = try runProcess(Tools.ours("grok-serve"), ["-c", f.dir.file("serve.conf")], timeout: 20)
         #expect(run.status == 2)
         #expect(run.stderr.contains("[serve] listne: unknown key"))
+    }
+
+    /// grok-serve beside a running `grok-pull -o` that mirrors a real origin
+    /// over HTTP and pushes each repository on: every endpoint sees what the
+    /// service recorded.
+    @Test func aMirrorKeptByTheGrokPullService() throws {
+        let f = try PullFixture(repos: 4)
+        let port = try OriginServer.freePort()
+        f.writeConfig(extra: "refresh = 2\n[serve]\nlisten = 127.0.0.1:\(port)\n[push.copy]\nurl = file://\(f.dir.file("copy"))/{gitdir}\n")
+        let pull = try Spawn.start([f.pull, "-c", f.config, "-o"])
+        defer {
+            kill(pull.pid, SIGTERM)
+            _ = Spawn.wait(pull, timeout: 30)
+        }
+        let serve = ServeFixture(config: f.config, port: port)
+        try serve.start()
+        let expected = Set(f.originRepos)
+        var repos: [String: [String: Any]] = [:]
+        for _ in 0..<240 {
+            repos = (try? serve.json("/status.json")["repos"] as? [String: [String: Any]]) ?? [:]
+            if Set(repos.keys) == expected, repos.values.allSatisfy({ $0["state"] as? String == "ok" && $0["last_success"] is Double }) { break }
+            usleep(250_000)
+        }
+        #expect(Set(repos.keys) == expected, "\(repos.keys.sorted())")
+        #expect(repos.values.allSatisfy { $0["state"] as? String == "ok" }, "\(repos)")
+        #expect(try serve.get("/healthz").code == 200)
+        let page = try serve.get("/")
+        #expect(page.body.contains("id=\"count-ok\">\(expected.count)</b>"))
+        let gitdir = try #require(expected.sorted().first)
+        let history = try serve.json("/status" + gitdir + ".json")["history"] as? [[String: Any]]
+        #expect(history?.contains { $0["kind"] as? String == "cloned" } == true, "\(String(describing: history))")
+        #expect(try serve.get("/status" + gitdir).body.contains("cloned"))
+        let metrics = try serve.get("/metrics").body
+        #expect(metrics.contains("grokmirror_repositories{state=\"ok\"} \(expected.count).0"), "\(metrics)")
+        #expect(metrics.contains("grokmirror_heartbeat_timestamp_seconds{tool=\"pull\"}"))
+        serve.stop()
     }
 }
