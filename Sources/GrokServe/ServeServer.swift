@@ -13,11 +13,12 @@ package enum ServeServer {
     package static let idleTimeoutSeconds: Int64 = 30
 
     package static func run(settings: ServeSettings, logger: Logger) async throws {
-        let environment = ServeEnvironment(settings: settings, source: StatusSource(settings: settings), metrics: ServeMetrics(), logger: logger)
+        let source = StatusSource(settings: settings)
+        let environment = ServeEnvironment(settings: settings, source: source, metrics: ServeMetrics(), logger: logger)
         let responder = ServeRouter.make(environment).buildResponder()
         let notifier = SystemdNotifier()
         let bound = Atomic<Int>(0)
-        var services: [any Service] = []
+        var services: [any Service] = [CacheRelease(source: source)]
         for address in settings.listen {
             if case .unix(let path) = address { removeStaleSocket(path) }
             let application = Application(
@@ -50,6 +51,21 @@ package enum ServeServer {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
         unlink(path)
+    }
+}
+
+/// Hands the status cache's memory back after a quiet spell (see
+/// `StatusSource.releaseIfIdle`); wakes every 10 s, nothing more.
+struct CacheRelease: Service {
+    let source: StatusSource
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(10))
+                source.releaseIfIdle()
+            }
+        }
     }
 }
 

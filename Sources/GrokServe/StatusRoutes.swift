@@ -11,7 +11,10 @@ package enum StatusRoutes: ServeRoutes {
         router.get("/metrics") { _, _ in
             Reply.body(environment.metrics.exposition(source.view()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
         }
-        router.get("/status.json") { _, _ in Reply.json(StatusJSON.all(source.view(), now: StatusStore.now())) }
+        router.get("/status.json") { _, _ in
+            let view = source.view()
+            return Reply.json(view.allJSON.get { StatusJSON.all(view, now: view.takenAt) })
+        }
         router.get("/") { request, _ in
             let parameters = request.uri.queryParameters
             let query = StatusPages.IndexQuery(text: parameters["q"].map(String.init) ?? "",

@@ -1,4 +1,5 @@
 import GrokKit
+import Synchronization
 
 /// One served repository, as the pages show it.
 package struct ServedRepository: Sendable {
@@ -23,35 +24,50 @@ package struct StatusView: Sendable {
     package var takenAt: Double = 0
     /// The push destinations seen, sorted.
     package var destinations: [String] = []
+    /// `/status.json` of this view, made once.
+    package let allJSON = Memo()
 
     package init() {}
 
-    package init(snapshot: StatusSnapshot, fsck: FsckStatus?, settings: ServeSettings, now: Double) {
+    /// `fsck` maps gitdirs to grok-fsck's `lastcheck`. The snapshot lists
+    /// repositories by gitdir (the store's byte order), so only the few not
+    /// ok need sorting: the ok ones keep that order.
+    package init(snapshot: StatusSnapshot, fsck: [String: String], settings: ServeSettings, now: Double) {
         self.snapshot = snapshot
         storeFound = true
         takenAt = now
         var pushes: [String: [PushStatus]] = [:]
+        for push in snapshot.pushes { pushes[push.gitdir.path, default: []].append(push) }
         var destinationSet = Set<String>()
-        for push in snapshot.pushes where settings.serves(push.gitdir.path) {
-            pushes[push.gitdir.path, default: []].append(push)
-            destinationSet.insert(push.destination)
-        }
-        destinations = destinationSet.sorted()
-        var rows: [(state: RepositoryState, status: RepositoryStatus)] = []
+        var buckets: [[(state: RepositoryState, status: RepositoryStatus)]] = Array(repeating: [], count: RepositoryState.names.count)
         for status in snapshot.repositories where settings.serves(status.gitdir.path) {
-            rows.append((RepositoryState(status, now: now), status))
+            let state = RepositoryState(status, now: now)
+            buckets[state.severity].append((state, status))
         }
-        rows.sort(by: RepositoryState.worstFirst)
+        for severity in 1..<buckets.count { buckets[severity].sort(by: RepositoryState.worstFirst) }
         for name in RepositoryState.names { counts[name] = 0 }
-        repositories.reserveCapacity(rows.count)
-        for row in rows {
+        repositories.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
+        for row in buckets.reversed().joined() {
             let gitdir = row.status.gitdir.path
-            let fsckRecord = fsck?[row.status.gitdir.fullpath(in: settings.toplevel)]
+            let served = pushes[gitdir] ?? []
+            for push in served { destinationSet.insert(push.destination) }
             index[gitdir] = repositories.count
             counts[row.state.name, default: 0] += 1
-            repositories.append(ServedRepository(status: row.status, state: row.state, pushes: pushes[gitdir] ?? [],
-                                                 fsckLastCheck: fsckRecord?.lastCheck))
+            repositories.append(ServedRepository(status: row.status, state: row.state, pushes: served, fsckLastCheck: fsck[gitdir]))
         }
+        destinations = destinationSet.sorted()
+    }
+
+    /// grok-fsck's statusfile as gitdir → `lastcheck` (its keys are full
+    /// paths under toplevel).
+    package static func fsckLastChecks(_ status: FsckStatus, toplevel: String) -> [String: String] {
+        var checks: [String: String] = [:]
+        checks.reserveCapacity(status.count)
+        let prefix = toplevel.hasSuffix("/") ? String(toplevel.dropLast()) : toplevel
+        for path in status.paths where path.hasPrefix(prefix + "/") {
+            if let check = status[path]?.lastCheck { checks[String(path.dropFirst(prefix.count))] = check }
+        }
+        return checks
     }
 
     package func repository(_ gitdir: String) -> ServedRepository? { index[gitdir].map { repositories[$0] } }
@@ -72,5 +88,21 @@ package struct StatusView: Sendable {
         guard let pushed = push.lastSuccess else { return true }
         if push.consecutiveFailures > 0 { return true }
         return (status.lastSuccess ?? 0) > pushed
+    }
+}
+
+/// A value computed once per view, on first use.
+package final class Memo: Sendable {
+    private let value = Mutex<[UInt8]?>(nil)
+
+    package init() {}
+
+    package func get(_ make: () -> [UInt8]) -> [UInt8] {
+        value.withLock { value in
+            if let value { return value }
+            let made = make()
+            value = made
+            return made
+        }
     }
 }

@@ -30,3 +30,20 @@ import Testing
         #expect(RequestPath.decode("/pub/..x.git") == "/pub/..x.git", "only a whole .. component is a traversal")
     }
 }
+
+@Suite struct StatusJSONNumberTests {
+    @Test(arguments: [(0.0, "0"), (7.0, "7"), (1796033698.6827302, "1796033698.683"), (0.25, "0.25"), (1.5, "1.5"),
+                      (1000.001, "1000.001"), (-2.5, "-2.5"), (10.0, "10"), (100.0, "100")])
+    func timesToTheMillisecond(value: Double, text: String) {
+        var out: [UInt8] = []
+        StatusJSON.number(value, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == text)
+    }
+
+    @Test func notANumberIsNull() {
+        var out: [UInt8] = []
+        StatusJSON.number(.nan, into: &out)
+        StatusJSON.number(nil, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "nullnull")
+    }
+}

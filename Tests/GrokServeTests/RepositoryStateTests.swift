@@ -64,12 +64,19 @@ import Testing
         var push = PushStatus(gitdir: Gitdir("/pub/secret/b.git"), destination: "hidden")
         push.lastSuccess = Self.now
         snapshot.pushes = [push]
-        let view = StatusView(snapshot: snapshot, fsck: nil, settings: settings, now: Self.now)
+        let view = StatusView(snapshot: snapshot, fsck: ["/pub/a.git": "2026-11-20"], settings: settings, now: Self.now)
         #expect(view.repositories.map(\.gitdir) == ["/pub/d.git", "/pub/a.git"])
         #expect(view.counts == ["ok": 1, "behind": 1, "failing": 0, "broken": 0])
         #expect(view.repository("/pub/secret/b.git") == nil)
+        #expect(view.repository("/pub/a.git")?.fsckLastCheck == "2026-11-20" && view.repository("/pub/d.git")?.fsckLastCheck == nil)
         #expect(view.destinations.isEmpty, "a private repository's destinations are not shown either")
         #expect(view.filtered(query: "D.GIT", state: nil).map(\.gitdir) == ["/pub/d.git"])
         #expect(view.filtered(query: "", state: "ok").map(\.gitdir) == ["/pub/a.git"])
+    }
+
+    @Test func fsckRecordsAreKeyedByGitdir() throws {
+        let text = #"{"/srv/m/pub/a.git": {"lastcheck": "2026-11-01", "nextcheck": "2026-12-01"}, "/srv/mx/b.git": {"lastcheck": "x", "nextcheck": "y"}}"#
+        let status = try FsckStatus.decode(Array(text.utf8))
+        #expect(StatusView.fsckLastChecks(status, toplevel: "/srv/m") == ["/pub/a.git": "2026-11-01"], "a sibling directory is not inside")
     }
 }

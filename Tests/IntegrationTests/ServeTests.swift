@@ -217,6 +217,27 @@ final class ServeFixture {
         #expect(try fresh.get("/healthz").code == 200, "a broken repository does not make it unhealthy")
     }
 
+    /// The view is cached, but a write to the store shows within a second
+    /// or so (the store's files are checked on each request).
+    @Test func aWriteToTheStoreShowsOnTheNextRequests() throws {
+        let f = try ServeFixture()
+        let store = try f.store()
+        Self.populate(store, now: StatusStore.now())
+        try f.start()
+        #expect((try f.json("/status.json")["repos"] as? [String: [String: Any]])?["/pub/ok1.git"]?["state"] as? String == "ok")
+        store.failed(Gitdir("/pub/ok1.git"), error: "now failing", at: StatusStore.now())
+        store.succeeded(Gitdir("/pub/new.git"), kind: "cloned", fetchSeconds: 1, at: StatusStore.now())
+        var repos: [String: [String: Any]] = [:]
+        for _ in 0..<40 {
+            repos = (try f.json("/status.json")["repos"] as? [String: [String: Any]]) ?? [:]
+            if repos["/pub/new.git"] != nil { break }
+            usleep(100_000)
+        }
+        #expect(repos["/pub/ok1.git"]?["state"] as? String == "failing")
+        #expect(repos["/pub/new.git"]?["state"] as? String == "ok")
+        #expect(try f.get("/").body.contains("id=\"count-failing\">2</b>"))
+    }
+
     @Test func aBadConfigIsRefusedAtStartup() throws {
         let f = try ServeFixture(serve: "listne = 1.2.3.4:80")
         let run = try runProcess(Tools.ours("grok-serve"), ["-c", f.dir.file("serve.conf")], timeout: 20)

@@ -3,14 +3,14 @@ import Glibc
 /// Which file a path or descriptor names, and which version of it: the
 /// log file notices logrotate moved it, the socket listener removes only
 /// its own socket, and the local manifest is re-read only when rewritten.
-struct FileIdentity: Equatable {
+package struct FileIdentity: Equatable, Sendable {
     let device: UInt
     let inode: UInt
     let size: Int
     let modifiedSeconds: Int
     let modifiedNanoseconds: Int
 
-    init?(path: String) {
+    package init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         self.init(info)
