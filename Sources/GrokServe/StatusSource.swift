@@ -5,12 +5,14 @@ import Synchronization
 /// Where the pages get their data: the status store, opened read-only
 /// (grok-serve never writes to the mirror), and grok-fsck's statusfile.
 ///
-/// The view is built again only when the store's files changed (and at most
-/// once a second while they keep changing), or after a minute, for the
-/// states that depend on the time. The statusfile is read again at most once
-/// a minute, when it changed. After `idleRelease` seconds without a request
-/// everything cached is dropped and the memory handed back, so an idle
-/// grok-serve stays small.
+/// Requests are answered from the last view built. When the store's files
+/// changed since (and the view is over a second old), or the view is over a
+/// minute old (states depend on the time), the request still gets the view
+/// it finds while one new view is built in the background; only a request
+/// with no view at all waits for one. The statusfile is read again at most
+/// once a minute, when it changed. After `idleRelease` seconds without a
+/// request everything cached is dropped and the memory handed back, so an
+/// idle grok-serve stays small and builds nothing.
 package final class StatusSource: Sendable {
     private struct Cache {
         var view: StatusView?
@@ -19,13 +21,14 @@ package final class StatusSource: Sendable {
         var fsckIdentity: FileIdentity?
         var fsckReadAt: Double = -.infinity
         var lastRequest: Double = 0
+        var rebuilding = false
     }
 
     private let settings: ServeSettings
     private let minimumAge: Double
     private let store = Mutex<StatusStore?>(nil)
     private let cache = Mutex(Cache())
-    /// Serializes rebuilds, so a burst of requests after a change builds once.
+    /// Serializes builds.
     private let building = Mutex(())
     package static let maximumAge: Double = 60
     package static let fsckInterval: Double = 60
@@ -39,24 +42,32 @@ package final class StatusSource: Sendable {
     /// The current view; an empty one while the store does not exist yet.
     package func view(now: Double = StatusStore.now()) -> StatusView {
         let identity = storeIdentity()
-        if let view = fresh(identity: identity, now: now) { return view }
-        return building.withLock { _ in
-            if let view = fresh(identity: identity, now: now) { return view }
-            let fsck = fsckLastChecks(now: now)
-            let view = load(fsck: fsck, now: now)
-            cache.withLock { cache in
-                cache.view = view
-                cache.storeIdentity = identity
-            }
-            return view
+        let (cached, refresh) = cache.withLock { cache -> (StatusView?, Bool) in
+            cache.lastRequest = now
+            guard let view = cache.view else { return (nil, false) }
+            let age = now - view.takenAt
+            let outdated = age < 0 || age >= Self.maximumAge || (age >= minimumAge && cache.storeIdentity != identity)
+            guard outdated, !cache.rebuilding else { return (view, false) }
+            cache.rebuilding = true
+            return (view, true)
         }
+        if let cached {
+            if refresh { Task.detached(priority: .utility) { self.build(identity: identity, now: StatusStore.now()) } }
+            return cached
+        }
+        return build(identity: identity, now: now, unlessBuilt: true)
     }
 
-    private func fresh(identity: [FileIdentity?], now: Double) -> StatusView? {
-        cache.withLock { cache in
-            cache.lastRequest = now
-            guard let view = cache.view, now >= view.takenAt, now - view.takenAt < Self.maximumAge else { return nil }
-            return now - view.takenAt < minimumAge || cache.storeIdentity == identity ? view : nil
+    @discardableResult
+    private func build(identity: [FileIdentity?], now: Double, unlessBuilt: Bool = false) -> StatusView {
+        building.withLock { _ in
+            // Requests that found no view wait here; the first builds it.
+            if unlessBuilt, let view = cache.withLock({ $0.view }) { return view }
+            let view = load(fsck: fsckLastChecks(now: now), now: now)
+            cache.withLock { cache in
+                (cache.view, cache.storeIdentity, cache.rebuilding) = (view, identity, false)
+            }
+            return view
         }
     }
 

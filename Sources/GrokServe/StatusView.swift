@@ -16,8 +16,9 @@ package struct ServedRepository: Sendable {
 /// serves, each with its state, worst first, with counts per state.
 package struct StatusView: Sendable {
     package var repositories: [ServedRepository] = []
-    package var index: [String: Int] = [:]
     package var counts: [String: Int] = [:]
+    /// The store's manifest checks and heartbeats (its repositories and
+    /// pushes are in `repositories`).
     package var snapshot = StatusSnapshot()
     /// Whether the store exists yet.
     package var storeFound = false
@@ -25,37 +26,43 @@ package struct StatusView: Sendable {
     /// The push destinations seen, sorted.
     package var destinations: [String] = []
     /// `/status.json` of this view, made once.
-    package let allJSON = Memo()
+    package let allJSON = Memo<[UInt8]>()
+    /// gitdir → position in `repositories`, made on the first lookup.
+    private let index = Memo<[String: Int]>()
 
     package init() {}
 
-    /// `fsck` maps gitdirs to grok-fsck's `lastcheck`. The snapshot lists
-    /// repositories by gitdir (the store's byte order), so only the few not
-    /// ok need sorting: the ok ones keep that order.
+    /// `fsck` maps gitdirs to grok-fsck's `lastcheck`. The store lists
+    /// repositories by gitdir and pushes by gitdir then destination (both
+    /// in byte order, as `Gitdir` compares), so pushes are matched to their
+    /// repository in one walk, and only the few repositories not ok need
+    /// sorting: the ok ones keep the store's order.
     package init(snapshot: StatusSnapshot, fsck: [String: String], settings: ServeSettings, now: Double) {
-        self.snapshot = snapshot
         storeFound = true
         takenAt = now
-        var pushes: [String: [PushStatus]] = [:]
-        for push in snapshot.pushes { pushes[push.gitdir.path, default: []].append(push) }
+        var buckets: [[ServedRepository]] = Array(repeating: [], count: RepositoryState.names.count)
         var destinationSet = Set<String>()
-        var buckets: [[(state: RepositoryState, status: RepositoryStatus)]] = Array(repeating: [], count: RepositoryState.names.count)
-        for status in snapshot.repositories where settings.serves(status.gitdir.path) {
+        var nextPush = snapshot.pushes.startIndex
+        for status in snapshot.repositories {
+            while nextPush < snapshot.pushes.endIndex, snapshot.pushes[nextPush].gitdir < status.gitdir { nextPush += 1 }
+            let first = nextPush
+            while nextPush < snapshot.pushes.endIndex, snapshot.pushes[nextPush].gitdir == status.gitdir { nextPush += 1 }
+            guard settings.serves(status.gitdir.path) else { continue }
+            let pushes = Array(snapshot.pushes[first..<nextPush])
+            for push in pushes { destinationSet.insert(push.destination) }
             let state = RepositoryState(status, now: now)
-            buckets[state.severity].append((state, status))
+            buckets[state.severity].append(ServedRepository(status: status, state: state, pushes: pushes, fsckLastCheck: fsck[status.gitdir.path]))
         }
-        for severity in 1..<buckets.count { buckets[severity].sort(by: RepositoryState.worstFirst) }
-        for name in RepositoryState.names { counts[name] = 0 }
+        for severity in 1..<buckets.count {
+            buckets[severity].sort { RepositoryState.worstFirst(($0.state, $0.status), ($1.state, $1.status)) }
+        }
+        for (severity, name) in RepositoryState.names.reversed().enumerated() { counts[name] = buckets[severity].count }
         repositories.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
-        for row in buckets.reversed().joined() {
-            let gitdir = row.status.gitdir.path
-            let served = pushes[gitdir] ?? []
-            for push in served { destinationSet.insert(push.destination) }
-            index[gitdir] = repositories.count
-            counts[row.state.name, default: 0] += 1
-            repositories.append(ServedRepository(status: row.status, state: row.state, pushes: served, fsckLastCheck: fsck[gitdir]))
-        }
+        for bucket in buckets.reversed() { repositories += bucket }
         destinations = destinationSet.sorted()
+        self.snapshot = snapshot
+        self.snapshot.repositories = []
+        self.snapshot.pushes = []
     }
 
     /// grok-fsck's statusfile as gitdir → `lastcheck` (its keys are full
@@ -70,7 +77,15 @@ package struct StatusView: Sendable {
         return checks
     }
 
-    package func repository(_ gitdir: String) -> ServedRepository? { index[gitdir].map { repositories[$0] } }
+    package func repository(_ gitdir: String) -> ServedRepository? {
+        let positions = index.get {
+            var positions: [String: Int] = [:]
+            positions.reserveCapacity(repositories.count)
+            for (position, row) in repositories.enumerated() { positions[row.gitdir] = position }
+            return positions
+        }
+        return positions[gitdir].map { repositories[$0] }
+    }
 
     /// The repositories whose gitdir contains `query` (case-insensitive)
     /// and, with `state`, in that state.
@@ -92,12 +107,12 @@ package struct StatusView: Sendable {
 }
 
 /// A value computed once per view, on first use.
-package final class Memo: Sendable {
-    private let value = Mutex<[UInt8]?>(nil)
+package final class Memo<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
 
     package init() {}
 
-    package func get(_ make: () -> [UInt8]) -> [UInt8] {
+    package func get(_ make: () -> Value) -> Value {
         value.withLock { value in
             if let value { return value }
             let made = make()
