@@ -32,13 +32,12 @@ listen = 127.0.0.1:$port
 CONF
 pid=
 start_server() {
-    "$bin/grok-serve" -c "$work/serve.conf" 2>>"$work/serve.log" &
+    "$bin/grok-serve" -c "$work/serve.conf" >>"$work/serve.log" 2>&1 &
     pid=$!
     # A path no route has: answered 404 without building the view.
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/-" && break; sleep 0.05; done
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" || true; }
-trap 'kill $pid 2>/dev/null || true' EXIT
 
 # time PATH MODE: prints "median max bytes" in ms over $samples requests.
 time_path() {
@@ -84,5 +83,6 @@ idle "0-10 s after the last request (view cached)"
 sleep 30
 idle "40-50 s after the last request (cache released)"
 echo "peak RSS (VmHWM) over the run: $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$pid/status")"
-} | tee "$results"
 stop_server
+echo "RSS of a new grok-serve before any request: $(start_server; ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1 / 1024}'; stop_server)"
+} | tee "$results"
