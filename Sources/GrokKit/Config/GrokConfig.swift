@@ -187,8 +187,6 @@ package struct GrokConfig: Sendable {
                  "extra_repack_flags_full", "commitgraph", "prune", "precious", "baselines", "islandcores",
                  "obstrepo_merge_strategy", "preload_bundle_outdir", "report_to", "report_from",
                  "report_subject", "report_mailhost"],
-        "serve": ["listen", "include", "exclude", "healthz_max_age", "archive_formats", "archive_jobs", "archive_cache",
-                  "archive_cache_size", "webhook_secret"],
     ]
 
     // MARK: [manifest]
