@@ -65,7 +65,7 @@ package enum CommandRunner {
     /// `runBlocking`), where reading the terminal would stop them, so git is
     /// told not to prompt (unless the caller's environment says otherwise):
     /// it fails at once instead of hanging until the timeout.
-    private static let processSetup: Void = {
+    static let processSetup: Void = {
         signal(SIGPIPE, SIG_IGN)
         setenv("GIT_TERMINAL_PROMPT", "0", 0)
     }()
@@ -115,7 +115,8 @@ package enum CommandRunner {
 
     /// posix_spawn with the child's stdio on the given descriptors, in a
     /// process group of its own, with default signal handling; 0 or an errno.
-    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32,
+    /// `StreamingCommand` spawns through this too.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stdin: Int32, stdout: Int32, stderr: Int32,
                               pid: inout pid_t) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -175,7 +176,7 @@ package enum CommandRunner {
     /// Waits for the child to exit, then reaps it and returns its wait
     /// status. Until it is reaped its pid cannot be reused, so `child` may
     /// signal it up to that moment (a cancellation's SIGKILL).
-    private static func reap(_ pid: pid_t, child: CancellableChild) -> Int32 {
+    static func reap(_ pid: pid_t, child: CancellableChild) -> Int32 {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         child.exited()
@@ -184,7 +185,7 @@ package enum CommandRunner {
         return status
     }
 
-    private static func closeAll(_ descriptors: [Int32]) {
+    static func closeAll(_ descriptors: [Int32]) {
         for fd in descriptors where fd >= 0 { close(fd) }
     }
 
