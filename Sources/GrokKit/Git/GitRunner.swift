@@ -22,7 +22,7 @@ package struct GitRunner: Sendable {
 
     /// `git` looked up in PATH once per process, not by every spawn (a PATH
     /// search per spawn halved throughput).
-    private static let gitInPath: String? = CommandRunner.lookUp("git")
+    static let gitInPath: String? = CommandRunner.lookUp("git")
 
     /// Runs `git --no-pager [--git-dir=<gitDir>] <arguments>`. When the
     /// command is stopped (cancelled or timed out), the lock files it may
