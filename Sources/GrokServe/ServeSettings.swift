@@ -37,6 +37,9 @@ package struct ServeSettings: Sendable, Equatable {
     /// Bytes.
     package var archiveCacheSize = ServeSettings.defaultArchiveCacheSize
     package var webhookSecret: String?
+    /// `[pull] socket`: archives of missing revisions (and webhooks) ask
+    /// grok-pull for a fetch there.
+    package var pullSocket: String?
     /// `[fsck] statusfile`, shown beside each repository when set.
     package var fsckStatusFile: String?
     package var toplevel = "/"
@@ -65,6 +68,7 @@ package struct ServeSettings: Sendable, Equatable {
         guard healthzMaxAge >= 1 else { throw bad("healthz_max_age", String(healthzMaxAge), "seconds, 1 or more") }
         try readArchiveSettings(config, bad: bad)
         webhookSecret = try config.string(section, "webhook_secret").flatMap { $0.isEmpty ? nil : $0 }
+        pullSocket = try config.string("pull", "socket").flatMap { $0.isEmpty ? nil : $0 }
         fsckStatusFile = try config.string("fsck", "statusfile").flatMap { $0.isEmpty ? nil : GrokConfig.expandUser($0) }
         toplevel = config.core.toplevel
         statusStore = StatusStore.path(forLocalManifest: config.core.manifest)

@@ -85,16 +85,4 @@ import TestSupport
         #expect(Set(FileSystem.listDirectory(path) ?? []) == [key("b"), key("c"), "unrelated.txt"])
         #expect(reopened.size == 200)
     }
-
-    @Test func sizesParse() {
-        #expect(ArchiveCache.parseSize("1024") == 1024)
-        #expect(ArchiveCache.parseSize("10K") == 10240)
-        #expect(ArchiveCache.parseSize(" 512m ") == 512 << 20)
-        #expect(ArchiveCache.parseSize("2G") == 2 << 30)
-        #expect(ArchiveCache.parseSize("1TB") == 1 << 40)
-        #expect(ArchiveCache.parseSize("") == nil)
-        #expect(ArchiveCache.parseSize("-1") == nil)
-        #expect(ArchiveCache.parseSize("12X") == nil)
-        #expect(ArchiveCache.parseSize("99999999999T") == nil)
-    }
 }

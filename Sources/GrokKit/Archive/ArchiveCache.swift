@@ -147,22 +147,6 @@ package final class ArchiveCache: Sendable {
         }
         for key in victims { unlink(directory + "/" + key) }
     }
-
-    /// `archive_cache_size`: bytes, or a number with a K, M, G or T suffix
-    /// (powers of 1024, an optional trailing `B`); nil when unreadable.
-    package static func parseSize(_ text: String) -> Int? {
-        var digits = text.trimmingWhitespace().uppercased()
-        if digits.hasSuffix("B") { digits.removeLast() }
-        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var multiplier = 1
-        if let last = digits.last, let unit = units[last] {
-            multiplier = unit
-            digits.removeLast()
-        }
-        guard let number = Int(digits), number >= 0 else { return nil }
-        let (product, overflow) = number.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : product
-    }
 }
 
 /// One archive being written into the cache while it is sent. A write
@@ -207,7 +191,7 @@ package final class ArchiveCacheWriter {
 }
 
 /// A kept archive, open for reading; closed when released.
-package final class ArchiveFile {
+package final class ArchiveFile: Sendable {
     package let size: Int
     private let fd: Int32
 
