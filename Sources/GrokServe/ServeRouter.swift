@@ -29,7 +29,7 @@ package enum ServeRouter {
     /// Every concern's routes, in order. Archives (`ArchiveRoutes`, in
     /// Archive*.swift) and webhooks (`WebhookRoutes`, in Webhook*.swift)
     /// are added to this list.
-    package static var concerns: [any ServeRoutes.Type] { [StatusRoutes.self, ArchiveRoutes.self] }
+    package static var concerns: [any ServeRoutes.Type] { [StatusRoutes.self, ArchiveRoutes.self, WebhookRoutes.self] }
 
     package static func make(_ environment: ServeEnvironment) -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
