@@ -10,9 +10,9 @@ python3 scripts/folder-deps.py >/dev/null
 python3 scripts/function-lengths.py
 export GROK_REFERENCE_BIN="$PWD/.venv/bin"
 if [ $# -gt 0 ]; then exec swift test "$@"; fi
-# The unit tests run first and on their own: the integration tests block
+# The unit tests (GrokKit's and GrokServe's) run first and on their own: the integration tests block
 # test threads on real processes for minutes, and the unit tests that time
 # cancellations and timeouts must not wait for a thread meanwhile.
 swift build --build-tests
-swift test --skip-build --filter GrokKitTests
+swift test --skip-build --filter "GrokKitTests|GrokServeTests"
 swift test --skip-build --filter IntegrationTests
