@@ -7,22 +7,39 @@ package enum StatusRoutes: ServeRoutes {
     package static func add(to router: Router<ServeContext>, environment: ServeEnvironment) {
         let source = environment.source
         let settings = environment.settings
-        router.get("/healthz") { _, _ in healthz(source.view(), settings: settings) }
-        router.get("/metrics") { _, _ in
-            Reply.body(environment.metrics.exposition(source.view()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
+        let pages: [(String, @Sendable (Request) -> Response)] = [
+            ("/healthz", { _ in healthz(source.view(), settings: settings) }),
+            ("/metrics", { _ in
+                Reply.body(environment.metrics.exposition(source.view()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
+            }),
+            ("/status.json", { _ in
+                let view = source.view()
+                return Reply.json(view.allJSON.get { StatusJSON.all(view, now: view.takenAt) })
+            }),
+            ("/", { request in index(request, source) }),
+            ("/status/**", { request in repository(request, source) }),
+        ]
+        for (path, page) in pages {
+            router.get(RouterPath(path)) { request, _ in page(request) }
+            // HEAD answers as GET would, without the body (a monitor's
+            // check); the archive routes take every other HEAD.
+            router.head(RouterPath(path)) { request, _ in headOnly(page(request)) }
         }
-        router.get("/status.json") { _, _ in
-            let view = source.view()
-            return Reply.json(view.allJSON.get { StatusJSON.all(view, now: view.takenAt) })
-        }
-        router.get("/") { request, _ in
-            let parameters = request.uri.queryParameters
-            let query = StatusPages.IndexQuery(text: parameters["q"].map(String.init) ?? "",
-                                               state: parameters["state"].map(String.init),
-                                               page: parameters["page"].flatMap { Int($0) } ?? 1)
-            return Reply.html(StatusPages.index(source.view(), query: query, now: StatusStore.now()))
-        }
-        router.get("/status/**") { request, _ in repository(request, source) }
+    }
+
+    /// The headers (with the length) and status of `response`, no body.
+    static func headOnly(_ response: Response) -> Response {
+        var headers = response.headers
+        if let length = response.body.contentLength { headers[.contentLength] = String(length) }
+        return Response(status: response.status, headers: headers, body: ResponseBody())
+    }
+
+    static func index(_ request: Request, _ source: StatusSource) -> Response {
+        let parameters = request.uri.queryParameters
+        let query = StatusPages.IndexQuery(text: parameters["q"].map(String.init) ?? "",
+                                           state: parameters["state"].map(String.init),
+                                           page: parameters["page"].flatMap { Int($0) } ?? 1)
+        return Reply.html(StatusPages.index(source.view(), query: query, now: StatusStore.now()))
     }
 
     static func healthz(_ view: StatusView, settings: ServeSettings) -> Response {

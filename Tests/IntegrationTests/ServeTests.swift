@@ -92,6 +92,24 @@ final class ServeFixture {
         store.manifestChecked(error: nil, at: now - 5)
     }
 
+    /// HEAD on every status endpoint: GET's status and length, no body.
+    @Test func headAnswersAsGetWithoutTheBody() throws {
+        let f = try ServeFixture()
+        Self.populate(try f.store(), now: StatusStore.now())
+        try f.start()
+        for path in ["/", "/status.json", "/metrics", "/healthz", "/status/pub/ok1.git", "/status/pub/ok1.git.json", "/status/priv/secret.git"] {
+            let get = try f.get(path)
+            let head = try runProcess("/usr/bin/curl", ["-sS", "-I", "-m", "10", "-o", f.dir.file("head"), "-w", "%{http_code} %{size_download}",
+                                                         "http://127.0.0.1:\(f.port)" + path])
+            let headers = (try? String(contentsOfFile: f.dir.file("head"), encoding: .utf8)) ?? ""
+            #expect(head.stdout.hasPrefix("\(get.code) "), "\(path): HEAD \(head.stdout), GET \(get.code)")
+            if path != "/metrics" {  // its counters may move between the two requests
+                #expect(headers.lowercased().contains("content-length: \(get.body.utf8.count)\r"), "\(path): \(headers)")
+            }
+        }
+        f.stop()
+    }
+
     @Test func theIndexCountsOrdersAndEscapes() throws {
         let f = try ServeFixture()
         Self.populate(try f.store(), now: StatusStore.now())
