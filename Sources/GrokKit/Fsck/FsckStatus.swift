@@ -84,10 +84,10 @@ package struct FsckStatus: Sendable, Equatable {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw DecodeError(reason: "\(error)") }
         guard let object = value.objectValue else { throw DecodeError(reason: "the top level is not a JSON object") }
-        for (path, record) in object.pairs where record.objectValue == nil {
+        for path in object.keys where object[path]?.objectValue == nil {
             throw DecodeError(reason: "the record of \(path) is not a JSON object")
         }
-        if let first = object.pairs.first?.value.objectValue, !isRecord(first) {
+        if let first = object.keys.first.flatMap({ object[$0]?.objectValue }), !isRecord(first) {
             throw DecodeError(reason: "its records have no nextcheck: it is not a status file (a manifest?)")
         }
         var status = FsckStatus()
