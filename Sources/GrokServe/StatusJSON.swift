@@ -21,19 +21,19 @@ package enum StatusJSON {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             Escape.json(row.gitdir, into: &out)
             out.append(UInt8(ascii: ":"))
-            repository(row, into: &out)
+            repository(row, fsckLastCheck: view.fsckLastCheck(row), into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(contentsOf: "}}\n".utf8)
         return out
     }
 
-    package static func one(_ row: ServedRepository, history: [StatusEvent]) -> [UInt8] {
+    package static func one(_ row: ServedRepository, fsckLastCheck: String?, history: [StatusEvent]) -> [UInt8] {
         var out: [UInt8] = []
         out.append(contentsOf: "{\"gitdir\":".utf8)
         Escape.json(row.gitdir, into: &out)
         out.append(contentsOf: ",\"status\":".utf8)
-        repository(row, into: &out)
+        repository(row, fsckLastCheck: fsckLastCheck, into: &out)
         out.append(contentsOf: "},\"history\":[".utf8)
         for (position, event) in history.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -60,7 +60,7 @@ package enum StatusJSON {
     }
 
     /// The repository's object, without its closing brace.
-    static func repository(_ row: ServedRepository, into out: inout [UInt8]) {
+    static func repository(_ row: ServedRepository, fsckLastCheck: String?, into out: inout [UInt8]) {
         let status = row.status
         out.append(contentsOf: "{\"state\":".utf8)
         Escape.json(row.state.name, into: &out)
@@ -74,7 +74,7 @@ package enum StatusJSON {
         out.append(contentsOf: ",\"consecutive_failures\":\(status.consecutiveFailures),\"last_error\":".utf8)
         string(status.lastError, into: &out)
         out.append(contentsOf: ",\"fsck_last_check\":".utf8)
-        string(row.fsckLastCheck, into: &out)
+        string(fsckLastCheck, into: &out)
         out.append(contentsOf: ",\"pushes\":{".utf8)
         for (position, push) in row.pushes.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }

@@ -2,13 +2,13 @@ import GrokKit
 import Hummingbird
 
 /// `/`, `/status/<gitdir>`, `/status.json`, `/status/<gitdir>.json`,
-/// `/metrics` and `/healthz`: all read the status view, none writes.
+/// `/metrics` and `/healthz`: all read the status store, none writes.
 package enum StatusRoutes: ServeRoutes {
     package static func add(to router: Router<ServeContext>, environment: ServeEnvironment) {
         let source = environment.source
         let settings = environment.settings
         let pages: [(String, @Sendable (Request) -> Response)] = [
-            ("/healthz", { _ in healthz(source.view(), settings: settings) }),
+            ("/healthz", { _ in healthz(source.manifestChecks(), settings: settings) }),
             ("/metrics", { _ in
                 Reply.body(environment.metrics.exposition(source.view()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
             }),
@@ -42,8 +42,10 @@ package enum StatusRoutes: ServeRoutes {
         return Reply.html(StatusPages.index(source.view(), query: query, now: StatusStore.now()))
     }
 
-    static func healthz(_ view: StatusView, settings: ServeSettings) -> Response {
-        let health = Health.evaluate(lastSuccessfulCheck: view.snapshot.lastSuccessfulManifestCheck, lastError: view.snapshot.manifestCheckError,
+    /// Reads the store's few manifest-check rows, never the 30,000
+    /// repositories: a health check answers at once, whatever is cached.
+    static func healthz(_ checks: StatusSnapshot, settings: ServeSettings) -> Response {
+        let health = Health.evaluate(lastSuccessfulCheck: checks.lastSuccessfulManifestCheck, lastError: checks.manifestCheckError,
                                      maxAge: settings.healthzMaxAge, now: StatusStore.now())
         return Reply.text(health.reason + "\n", status: health.healthy ? .ok : .serviceUnavailable)
     }
@@ -56,10 +58,10 @@ package enum StatusRoutes: ServeRoutes {
         guard let path = RequestPath.decode(raw) else { return Reply.text("bad path\n", status: .badRequest) }
         let view = source.view()
         if let row = view.repository(path) {
-            return Reply.html(StatusPages.repository(row, history: source.history(path), now: StatusStore.now()))
+            return Reply.html(StatusPages.repository(row, fsckLastCheck: view.fsckLastCheck(row), history: source.history(path), now: StatusStore.now()))
         }
         if path.hasSuffix(".json"), let row = view.repository(String(path.dropLast(5))) {
-            return Reply.json(StatusJSON.one(row, history: source.history(row.gitdir)))
+            return Reply.json(StatusJSON.one(row, fsckLastCheck: view.fsckLastCheck(row), history: source.history(row.gitdir)))
         }
         return Reply.text("no such repository\n", status: .notFound)
     }

@@ -63,7 +63,7 @@ package final class StatusSource: Sendable {
         building.withLock { _ in
             // Requests that found no view wait here; the first builds it.
             if unlessBuilt, let view = cache.withLock({ $0.view }) { return view }
-            let view = load(fsck: fsckLastChecks(now: now), now: now)
+            let view = load(now: now)
             cache.withLock { cache in
                 (cache.view, cache.storeIdentity, cache.rebuilding) = (view, identity, false)
             }
@@ -82,19 +82,25 @@ package final class StatusSource: Sendable {
         if released { _ = malloc_trim(0) }
     }
 
+    /// The store's manifest checks and heartbeats, read now (empty without
+    /// a store).
+    package func manifestChecks() -> StatusSnapshot {
+        openStore().flatMap { try? $0.manifestChecks() } ?? StatusSnapshot()
+    }
+
     /// The repository's history, newest first (empty without a store).
     package func history(_ gitdir: String, limit: Int = 50) -> [StatusEvent] {
         guard let store = openStore() else { return [] }
         return (try? store.history(Gitdir(gitdir), limit: limit)) ?? []
     }
 
-    private func load(fsck: [String: String], now: Double) -> StatusView {
+    private func load(now: Double) -> StatusView {
         guard let store = openStore(), let snapshot = try? store.snapshot() else {
             var empty = StatusView()
             empty.takenAt = now
             return empty
         }
-        return StatusView(snapshot: snapshot, fsck: fsck, settings: settings, now: now)
+        return StatusView(snapshot: snapshot, fsck: { self.fsckLastChecks(now: StatusStore.now()) }, settings: settings, now: now)
     }
 
     /// The store and its write-ahead log: a write changes one of them.

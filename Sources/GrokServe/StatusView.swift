@@ -6,8 +6,6 @@ package struct ServedRepository: Sendable {
     package var status: RepositoryStatus
     package var state: RepositoryState
     package var pushes: [PushStatus]
-    /// grok-fsck's `lastcheck` (a date or `never`); nil when it has no record.
-    package var fsckLastCheck: String?
 
     package var gitdir: String { status.gitdir.path }
 }
@@ -29,16 +27,22 @@ package struct StatusView: Sendable {
     package let allJSON = Memo<[UInt8]>()
     /// gitdir → position in `repositories`, made on the first lookup.
     private let index = Memo<[String: Int]>()
+    /// gitdir → grok-fsck's `lastcheck`, read on first use: the pages show
+    /// it, while /metrics never waits for a 30,000-record statusfile.
+    private let fsck = Memo<[String: String]>()
+    private var readFsck: @Sendable () -> [String: String] = { [:] }
 
     package init() {}
 
-    /// `fsck` maps gitdirs to grok-fsck's `lastcheck`. The store lists
+    /// `fsck` gives gitdirs' grok-fsck `lastcheck` (called once, when a
+    /// page first needs it). The store lists
     /// repositories by gitdir and pushes by gitdir then destination (both
     /// in byte order, as `Gitdir` compares), so pushes are matched to their
     /// repository in one walk, and only the few repositories not ok need
     /// sorting: the ok ones keep the store's order.
-    package init(snapshot: StatusSnapshot, fsck: [String: String], settings: ServeSettings, now: Double) {
+    package init(snapshot: StatusSnapshot, fsck: @escaping @Sendable () -> [String: String], settings: ServeSettings, now: Double) {
         storeFound = true
+        readFsck = fsck
         takenAt = now
         var buckets: [[ServedRepository]] = Array(repeating: [], count: RepositoryState.names.count)
         var destinationSet = Set<String>()
@@ -51,7 +55,7 @@ package struct StatusView: Sendable {
             let pushes = Array(snapshot.pushes[first..<nextPush])
             for push in pushes { destinationSet.insert(push.destination) }
             let state = RepositoryState(status, now: now)
-            buckets[state.severity].append(ServedRepository(status: status, state: state, pushes: pushes, fsckLastCheck: fsck[status.gitdir.path]))
+            buckets[state.severity].append(ServedRepository(status: status, state: state, pushes: pushes))
         }
         for severity in 1..<buckets.count {
             buckets[severity].sort { RepositoryState.worstFirst(($0.state, $0.status), ($1.state, $1.status)) }
@@ -75,6 +79,12 @@ package struct StatusView: Sendable {
             if let check = status[path]?.lastCheck { checks[String(path.dropFirst(prefix.count))] = check }
         }
         return checks
+    }
+
+    /// grok-fsck's `lastcheck` of the repository (a date or `never`); nil
+    /// when its statusfile has no record of it.
+    package func fsckLastCheck(_ row: ServedRepository) -> String? {
+        fsck.get(readFsck)[row.gitdir]
     }
 
     package func repository(_ gitdir: String) -> ServedRepository? {

@@ -1,4 +1,5 @@
 import GrokKit
+import Synchronization
 import Testing
 @testable import GrokServe
 
@@ -64,11 +65,15 @@ import Testing
         var push = PushStatus(gitdir: Gitdir("/pub/secret/b.git"), destination: "hidden")
         push.lastSuccess = Self.now
         snapshot.pushes = [push]
-        let view = StatusView(snapshot: snapshot, fsck: ["/pub/a.git": "2026-11-20"], settings: settings, now: Self.now)
+        let reads = Mutex(0)
+        let view = StatusView(snapshot: snapshot, fsck: { reads.withLock { $0 += 1 }; return ["/pub/a.git": "2026-11-20"] }, settings: settings, now: Self.now)
+        #expect(reads.withLock { $0 } == 0, "the statusfile is read when a page needs it, not to build the view (/metrics never does)")
         #expect(view.repositories.map(\.gitdir) == ["/pub/d.git", "/pub/a.git"])
         #expect(view.counts == ["ok": 1, "behind": 1, "failing": 0, "broken": 0])
         #expect(view.repository("/pub/secret/b.git") == nil)
-        #expect(view.repository("/pub/a.git")?.fsckLastCheck == "2026-11-20" && view.repository("/pub/d.git")?.fsckLastCheck == nil)
+        #expect(view.repository("/pub/a.git").flatMap(view.fsckLastCheck) == "2026-11-20")
+        #expect(view.repository("/pub/d.git").flatMap(view.fsckLastCheck) == nil)
+        #expect(reads.withLock { $0 } == 1, "read once per view")
         #expect(view.destinations.isEmpty, "a private repository's destinations are not shown either")
         #expect(view.filtered(query: "D.GIT", state: nil).map(\.gitdir) == ["/pub/d.git"])
         #expect(view.filtered(query: "", state: "ok").map(\.gitdir) == ["/pub/a.git"])

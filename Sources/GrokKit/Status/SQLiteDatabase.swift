@@ -49,18 +49,39 @@ package final class SQLiteDatabase: @unchecked Sendable {
         guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw failure() }
     }
 
-    /// Runs one statement with `values` bound in order; the rows it returns.
-    @discardableResult
-    func query(_ sql: String, _ values: [Value] = []) throws(Error) -> [[Value]] {
+    /// Runs one statement with `values` bound in order: a write, whose
+    /// rows (if any) are not read.
+    func query(_ sql: String, _ values: [Value] = []) throws(Error) {
+        try forEachRow(sql, values) { _ in }
+    }
+
+    /// One row of a statement being stepped, read in place: a 30,000-row
+    /// read makes no array per row. Valid only inside `forEachRow`'s body.
+    struct Row {
+        fileprivate let statement: OpaquePointer?
+
+        func double(_ column: Int32) -> Double? {
+            sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_double(statement, column)
+        }
+        func int(_ column: Int32) -> Int? {
+            sqlite3_column_type(statement, column) == SQLITE_INTEGER ? Int(sqlite3_column_int64(statement, column)) : nil
+        }
+        func string(_ column: Int32) -> String? {
+            sqlite3_column_type(statement, column) == SQLITE_TEXT ? String(cString: sqlite3_column_text(statement, column)) : nil
+        }
+    }
+
+    /// Runs one statement with `values` bound in order, calling `body` for
+    /// each row it returns.
+    func forEachRow(_ sql: String, _ values: [Value] = [], _ body: (Row) throws(Error) -> Void) throws(Error) {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure() }
         defer { sqlite3_finalize(statement) }
         for (index, value) in values.enumerated() { bind(value, at: Int32(index + 1), in: statement) }
-        var rows: [[Value]] = []
         while true {
             switch sqlite3_step(statement) {
-            case SQLITE_ROW: rows.append((0..<sqlite3_column_count(statement)).map { column(Int32($0), of: statement) })
-            case SQLITE_DONE: return rows
+            case SQLITE_ROW: try body(Row(statement: statement))
+            case SQLITE_DONE: return
             default: throw failure()
             }
         }
@@ -88,28 +109,10 @@ package final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
-    private func column(_ index: Int32, of statement: OpaquePointer?) -> Value {
-        switch sqlite3_column_type(statement, index) {
-        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
-        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, index)))
-        default: return .null
-        }
-    }
-
     private func failure() -> Error { Error(path: path, message: String(cString: sqlite3_errmsg(handle))) }
 }
 
 extension SQLiteDatabase.Value {
-    var double: Double? {
-        switch self {
-        case .real(let number): number
-        case .integer(let number): Double(number)
-        default: nil
-        }
-    }
-    var int: Int? { if case .integer(let number) = self { Int(number) } else { nil } }
-    var string: String? { if case .text(let text) = self { text } else { nil } }
     static func optional(_ number: Double?) -> Self { number.map { .real($0) } ?? .null }
     static func optional(_ text: String?) -> Self { text.map { .text($0) } ?? .null }
 }
