@@ -3,9 +3,12 @@
 MIRROR/manifest.js.gz, as grok-pull and grok-push write it (the schema of
 Sources/GrokKit/Status/StatusStore.swift), plus an fsck statusfile of N
 records. States: 1% broken, 2% failing, 3% behind, the rest ok; two push
-destinations each; 5 history events per repository. `touch` writes one
-row, as a running grok-pull does."""
+destinations each; 5 history events per repository. It also writes
+MIRROR/../serve.conf for grok-serve on a free port of 127.0.0.1, and prints
+that port. `touch` writes one row, as a running grok-pull does."""
 import json
+import os
+import socket
 import sqlite3
 import sys
 import time
@@ -56,7 +59,7 @@ def main():
         repos.append((gitdir, now - 60, now - 300, failing, error, failures, failing, behind, 0.25))
         for destination in ("github", "backup"):
             pushes.append((gitdir, destination, now - 50, now - 50 if i % 50 else None, None if i % 50 else "push refused", 0 if i % 50 else 1))
-        for k in range(5):
+        for k in range(4, -1, -1):
             events.append((gitdir, now - 3600 * k, "pull", "fetched", "0.25 s"))
         fsck[f"{mirror}{gitdir}"] = {"lastcheck": "2026-11-20", "nextcheck": "2026-12-20", "fingerprint": "0" * 40}
     db.executemany("INSERT OR REPLACE INTO repositories VALUES (?,?,?,?,?,?,?,?,?)", repos)
@@ -68,6 +71,15 @@ def main():
     db.close()
     with open(f"{mirror}/../fsck.status.js", "w") as handle:
         json.dump(fsck, handle, indent=2)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    work = os.path.dirname(os.path.abspath(mirror))
+    with open(f"{work}/serve.conf", "w") as handle:
+        handle.write(f"[core]\ntoplevel = {os.path.abspath(mirror)}\n[fsck]\nstatusfile = {work}/fsck.status.js\n"
+                     f"[serve]\nlisten = 127.0.0.1:{port}\n")
+    print(port)
 
 
 main()

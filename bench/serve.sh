@@ -20,16 +20,7 @@ swift build -c release --product grok-serve >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 work=${BENCH_DIR:-/tmp/grok-bench-serve}; rm -rf "$work"; mkdir -p "$work/mirror"
 results=bench/RESULTS-serve.txt
-python3 bench/serve-store.py "$work/mirror" "$n"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$work/serve.conf" <<CONF
-[core]
-toplevel = $work/mirror
-[fsck]
-statusfile = $work/fsck.status.js
-[serve]
-listen = 127.0.0.1:$port
-CONF
+port=$(python3 bench/serve-store.py "$work/mirror" "$n")
 pid=
 start_server() {
     "$bin/grok-serve" -c "$work/serve.conf" >>"$work/serve.log" 2>&1 &

@@ -26,7 +26,7 @@ package enum StatusPages {
     }
 
     static let style = """
-        body{font-family:sans-serif;margin:1em 2em}table{border-collapse:collapse;width:100%}
+        body{font-family:sans-serif;margin:1em 2em}table{border-collapse:collapse;width:100%}table.history{width:auto}
         td,th{border-bottom:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top;font-size:90%}
         .ok{color:#176117}.behind{color:#8a6100}.failing{color:#b3261e}.broken{color:#fff;background:#b3261e}
         .state{font-weight:bold}.err{font-family:monospace;white-space:pre-wrap;max-width:40em;overflow-wrap:anywhere}
@@ -56,7 +56,7 @@ package enum StatusPages {
 
             """
         html += "<p>\(matching.count) of \(view.repositories.count) repositories; page \(page) of \(pages)</p>\n"
-        html += table(matching.dropFirst((page - 1) * pageSize).prefix(pageSize), destinations: view.destinations, now: now)
+        html += table(matching.dropFirst((page - 1) * pageSize).prefix(pageSize), fsckLastCheck: view.fsckLastCheck, now: now)
         html += navigation(query: query, page: page, pages: pages)
         return html + "</body></html>\n"
     }
@@ -73,7 +73,7 @@ package enum StatusPages {
         return html + "</p>\n"
     }
 
-    static func table(_ rows: ArraySlice<ServedRepository>, destinations: [String], now: Double) -> String {
+    static func table(_ rows: ArraySlice<ServedRepository>, fsckLastCheck: (ServedRepository) -> String?, now: Double) -> String {
         var html = "<table><thead><tr><th>Repository</th><th>State</th><th>Behind for</th><th>Failures / last error</th>"
         html += "<th>Last success</th><th>Push</th><th>Last fsck</th></tr></thead><tbody>\n"
         for row in rows {
@@ -82,7 +82,7 @@ package enum StatusPages {
             html += "<td class=\"state \(row.state.name)\">\(row.state.name)</td>"
             html += "<td>\(row.status.behindSince.map { TimeText.duration(now - $0) } ?? "")</td>"
             html += "<td>\(failures(row))</td><td>\(TimeText.utc(row.status.lastSuccess))</td>"
-            html += "<td>\(pushCell(row))</td><td>\(Escape.html(row.fsckLastCheck ?? "—"))</td></tr>\n"
+            html += "<td>\(pushCell(row))</td><td>\(Escape.html(fsckLastCheck(row) ?? "—"))</td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }
@@ -108,7 +108,7 @@ package enum StatusPages {
         return html + "</nav>\n"
     }
 
-    package static func repository(_ row: ServedRepository, history: [StatusEvent], now: Double) -> String {
+    package static func repository(_ row: ServedRepository, fsckLastCheck: String?, history: [StatusEvent], now: Double) -> String {
         let status = row.status
         var html = head(row.gitdir + " — grokmirror status")
         html += "<p><a href=\"/\">all repositories</a></p><h1>\(Escape.html(row.gitdir))</h1>\n<table>"
@@ -120,11 +120,11 @@ package enum StatusPages {
             ("Last error", "<span class=\"err\">\(Escape.html(status.lastError ?? ""))</span>"),
             ("Last attempt", TimeText.utc(status.lastAttempt)), ("Last success", TimeText.utc(status.lastSuccess)),
             ("Last failure", TimeText.utc(status.lastFailure)),
-            ("Last fetch took", status.fetchSeconds.map { "\(Int($0 * 100) / 100) s" } ?? "—"),
-            ("Push", pushCell(row)), ("Last fsck", Escape.html(row.fsckLastCheck ?? "—")),
+            ("Last fetch took", status.fetchSeconds.map(TimeText.seconds) ?? "—"),
+            ("Push", pushCell(row)), ("Last fsck", Escape.html(fsckLastCheck ?? "—")),
         ]
         for (name, value) in fields { html += "<tr><th>\(name)</th><td>\(value)</td></tr>\n" }
-        html += "</table>\n<h2>History</h2>\n<table><thead><tr><th>When</th><th>Tool</th><th>Event</th><th>Detail</th></tr></thead><tbody>\n"
+        html += "</table>\n<h2>History</h2>\n<table class=\"history\"><thead><tr><th>When</th><th>Tool</th><th>Event</th><th>Detail</th></tr></thead><tbody>\n"
         for event in history {
             html += "<tr><td>\(TimeText.utc(event.at))</td><td>\(Escape.html(event.tool))</td><td>\(Escape.html(event.kind))</td>"
             html += "<td class=\"err\">\(Escape.html(event.detail))</td></tr>\n"

@@ -21,4 +21,12 @@ package enum TimeText {
         if minutes > 0 { return "\(minutes)m \(secs)s" }
         return "\(secs)s"
     }
+
+    /// A fetch's length: `0.25 s`, `12.40 s`; a minute or more as `duration`.
+    package static func seconds(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds < 60 else { return duration(seconds.isFinite ? seconds : 0) }
+        let hundredths = Int((max(0, seconds) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
+    }
 }
