@@ -11,23 +11,31 @@ package struct HookRunner: Sendable {
 
     package func run(_ lines: [String], arguments: [String] = [], input: [UInt8]? = nil, context: String) async {
         for line in lines {
-            guard var words = try? ShellWords.split(line), !words.isEmpty else {
+            guard let words = try? ShellWords.split(line), !words.isEmpty else {
                 logger.warning("hook \(line) cannot be parsed, skipped")
                 continue
             }
-            guard let executable = CommandRunner.lookUp(GrokConfig.expandUser(words.removeFirst())), FileSystem.isFile(executable) else {
-                logger.warning("hook \(line) is not executable, skipped")
-                continue
-            }
-            logger.info("     hook: \(line)")
-            do {
-                let result = try await CommandRunner.run(executable, words + arguments, input: input, timeout: timeout)
-                if !result.errorOutput.isEmpty { logger.warning("Hook Stderr (\(context)): \(result.errorOutput)") }
-                if !result.output.isEmpty { logger.info("Hook Stdout (\(context)): \(result.output)") }
-                if !result.succeeded { logger.warning("hook \(line) exited \(result.exitCode) (\(context))") }
-            } catch {
-                logger.warning("hook \(line) (\(context)): \(error.description)")
-            }
+            await run(command: words, display: line, arguments: arguments, input: input, context: context)
+        }
+    }
+
+    /// Runs one command given as words (the first, `~` expanded and looked
+    /// up in PATH when it has no `/`, is the executable): what grok-dumb-pull's
+    /// `-u` names, a path that is never split at spaces. A command that is
+    /// not executable is skipped with a warning, as grokmirror does.
+    package func run(command words: [String], display: String, arguments: [String] = [], input: [UInt8]? = nil, context: String) async {
+        guard let first = words.first, let executable = CommandRunner.lookUp(GrokConfig.expandUser(first)), FileSystem.isFile(executable) else {
+            logger.warning("hook \(display) is not executable, skipped")
+            return
+        }
+        logger.info("     hook: \(display)")
+        do {
+            let result = try await CommandRunner.run(executable, Array(words.dropFirst()) + arguments, input: input, timeout: timeout)
+            if !result.errorOutput.isEmpty { logger.warning("Hook Stderr (\(context)): \(result.errorOutput)") }
+            if !result.output.isEmpty { logger.info("Hook Stdout (\(context)): \(result.output)") }
+            if !result.succeeded { logger.warning("hook \(display) exited \(result.exitCode) (\(context))") }
+        } catch {
+            logger.warning("hook \(display) (\(context)): \(error.description)")
         }
     }
 }
