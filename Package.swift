@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "grok-fsck", targets: ["grok-fsck"]),
         .executable(name: "grok-push", targets: ["grok-push"]),
         .executable(name: "grok-serve", targets: ["grok-serve"]),
+        .executable(name: "grok-dumb-pull", targets: ["grok-dumb-pull"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
@@ -75,6 +76,10 @@ let package = Package(
             name: "grok-push",
             dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "grok-dumb-pull",
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Everything server-side of grok-serve; GrokKit stays free of HTTP.
         .target(
             name: "GrokServe",
@@ -103,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve",
+                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
