@@ -4,14 +4,15 @@
 # mirrors the whole collection into ./demo/mirror with grok-pull, and checks
 # the mirror with grok-fsck. grok-pull also pushes every repository on to
 # ./demo/copy (a [push.copy] destination), and grok-push then finds nothing
-# left to push. Last, grok-serve shows the mirror's status for a moment.
+# left to push. grok-dumb-pull updates a clone that has its own remote.
+# Last, grok-serve shows the mirror's status for a moment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
 # Every tool the demo runs is built here, so a machine that never built the
 # project gets them all.
-for tool in grok-manifest grok-pull grok-fsck grok-push grok-serve; do swift build -c release --product "$tool"; done
+for tool in grok-manifest grok-pull grok-fsck grok-push grok-serve grok-dumb-pull; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -77,6 +78,11 @@ rm -f demo/fsck.status.js
 echo "== grok-fsck -c demo/pull.conf -f (check every mirrored repository)"
 "$bin/grok-fsck" -c demo/pull.conf -f
 echo "== demo/fsck.status.js: $(grep -c '"lastcheck": "'"$(date +%F)"'"' demo/fsck.status.js) repositories checked today"
+echo "== grok-dumb-pull -v -u /bin/echo demo/dumb (a clone with its own remote, after an origin commit)"
+git clone -q --mirror "$repo" demo/dumb/repo1.git
+git --git-dir="$repo" update-ref refs/heads/dumb "$(git --git-dir="$repo" commit-tree -p master -m dumb 'master^{tree}')"
+"$bin/grok-dumb-pull" -v -u /bin/echo demo/dumb
+[ "$(git --git-dir=demo/dumb/repo1.git rev-parse dumb)" = "$(git --git-dir="$repo" rev-parse dumb)" ]
 echo "== grok-serve -c demo/pull.conf (on 127.0.0.1:$port for a moment)"
 "$bin/grok-serve" -c demo/pull.conf &
 serve=$!
