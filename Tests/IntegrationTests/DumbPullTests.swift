@@ -194,6 +194,32 @@ import GrokKit
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 
+    @Test func aFetchThatHangsIsStoppedAtTheTimeout() throws {
+        let a = try origin("a")
+        // A git daemon that accepts and never answers.
+        let listener = try Spawn.start(["/usr/bin/python3", "-c", """
+            import socket, sys, time
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(8)
+            open(sys.argv[1] + '.tmp', 'w').write(str(s.getsockname()[1])); __import__('os').rename(sys.argv[1] + '.tmp', sys.argv[1])
+            held = []
+            while True: held.append(s.accept())
+            """, dir.file("port")])
+        defer {
+            kill(listener.pid, SIGKILL)
+            _ = Spawn.wait(listener, timeout: 10)
+        }
+        #expect(waitUntil(20) { FileManager.default.fileExists(atPath: dir.file("port")) })
+        let port = try String(contentsOfFile: dir.file("port"), encoding: .utf8)
+        let stuck = try clone(dir.file("mirror/stuck.git"), remotes: [("silent", "git://127.0.0.1:\(port)/x.git")])
+        let fine = try clone(dir.file("mirror/fine.git"), remotes: [("origin", a)])
+        let started = Date()
+        let run = try dumbPull(["--timeout", "2", dir.file("mirror")], timeout: 60)
+        #expect(run.status == 1)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(run.stderr.contains("\(stuck): fetch silent: git fetch --prune in \(stuck) did not finish within 2s"), "\(run.stderr)")
+        #expect(try !refs(fine).isEmpty)
+    }
+
     // MARK: Push, objstore, svn
 
     @Test func aConfigsPushDestinationsReceiveTheNewRefs() throws {
