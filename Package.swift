@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "grok-push", targets: ["grok-push"]),
         .executable(name: "grok-serve", targets: ["grok-serve"]),
         .executable(name: "grok-dumb-pull", targets: ["grok-dumb-pull"]),
+        .executable(name: "grok-bundle", targets: ["grok-bundle"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
@@ -80,6 +81,10 @@ let package = Package(
             name: "grok-dumb-pull",
             dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "grok-bundle",
+            dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Everything server-side of grok-serve; GrokKit stays free of HTTP.
         .target(
             name: "GrokServe",
@@ -108,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull",
+                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
