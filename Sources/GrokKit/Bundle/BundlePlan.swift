@@ -42,16 +42,16 @@ package struct BundlePlan: Sendable, Equatable {
     }
 
     /// grokmirror's test (a glob matches the key, or the glob without its
-    /// leading slashes does), plus the key without its leading `/`, so
+    /// leading slashes does), plus both without their leading slashes, so
     /// `pub/*` selects `/pub/x.git` as users expect (grokmirror never
     /// matched it).
     package static func isIncluded(_ gitdir: Gitdir, by include: [Glob]) -> Bool {
         let key = gitdir.path
         let relative = String(key.drop { $0 == "/" })
         return include.contains { glob in
-            if glob.matches(key) || glob.matches(relative) { return true }
-            let unrooted = String(glob.pattern.drop { $0 == "/" })
-            return unrooted != glob.pattern && Glob(unrooted).matches(key)
+            if glob.matches(key) { return true }
+            let unrooted = Glob(String(glob.pattern.drop { $0 == "/" }))
+            return unrooted.matches(key) || unrooted.matches(relative)
         }
     }
 }
