@@ -5,6 +5,7 @@
 # the mirror with grok-fsck. grok-pull also pushes every repository on to
 # ./demo/copy (a [push.copy] destination), and grok-push then finds nothing
 # left to push. grok-dumb-pull updates a clone that has its own remote.
+# grok-bundle writes clone.bundle files of the mirror into ./demo/bundles.
 # Last, grok-serve shows the mirror's status for a moment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ scripts/install-deps.sh --no-reference
 n=${1:-50}
 # Every tool the demo runs is built here, so a machine that never built the
 # project gets them all.
-for tool in grok-manifest grok-pull grok-fsck grok-push grok-serve grok-dumb-pull; do swift build -c release --product "$tool"; done
+for tool in grok-manifest grok-pull grok-fsck grok-push grok-dumb-pull grok-bundle grok-serve; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -83,6 +84,10 @@ git clone -q --mirror "$repo" demo/dumb/repo1.git
 git --git-dir="$repo" update-ref refs/heads/dumb "$(git --git-dir="$repo" commit-tree -p master -m dumb 'master^{tree}')"
 "$bin/grok-dumb-pull" -v -u /bin/echo demo/dumb
 [ "$(git --git-dir=demo/dumb/repo1.git rev-parse dumb)" = "$(git --git-dir="$repo" rev-parse dumb)" ]
+echo "== grok-bundle -c demo/pull.conf -o demo/bundles (clone.bundle files for repo clients)"
+"$bin/grok-bundle" -c demo/pull.conf -o demo/bundles
+unchanged=$("$bin/grok-bundle" -c demo/pull.conf -o demo/bundles -v 2>&1 | grep -c '(unchanged)' || true)
+echo "== demo/bundles: $(find demo/bundles -name clone.bundle | wc -l) bundles; a second run found $unchanged unchanged and rewrote none"
 echo "== grok-serve -c demo/pull.conf (on 127.0.0.1:$port for a moment)"
 "$bin/grok-serve" -c demo/pull.conf &
 serve=$!
