@@ -57,7 +57,7 @@ struct FsckProcess {
     private func runLocked(_ job: FsckJob, record: FsckStatus.Record?, reader: FingerprintReader,
                            random: inout some RandomNumberGenerator) async -> Done? {
         let fullpath = job.fullpath
-        guard let lock = await RepositoryLockWait.acquire(fullpath, logger: logger) else { return nil }
+        guard let lock = await LockWait.acquire(fullpath, logger: logger) else { return nil }
         defer { lock.release() }
         // Only repacks change the size; a check needs no measuring.
         let startSize = job.work != .fsck ? ObjectCounts.measure(gitDir: fullpath).totalSizeKiB : 0

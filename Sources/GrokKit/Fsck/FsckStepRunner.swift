@@ -63,7 +63,7 @@ struct FsckStepRunner {
     /// A repository that just moved into an objstore drops the objects it
     /// now borrows: a quick repack for its kind, never pruning a lender.
     private func repackAfterMigration(_ path: String) async {
-        guard let lock = await RepositoryLockWait.acquire(path, logger: logger) else { return }
+        guard let lock = await LockWait.acquire(path, logger: logger) else { return }
         defer { lock.release() }
         let kind = RepoKind.of(path, objstore: analysis.objstore, borrowed: Alternates.borrowedRepository(of: path), borrowers: analysis.borrowers)
         let recipe = RepackRecipe(kind: kind, level: .quick, safeToPrune: analysis.mode.prune && analysis.safeToPrune(kind, fullpath: path),
