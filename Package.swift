@@ -27,6 +27,7 @@ let package = Package(
         .executable(name: "grok-serve", targets: ["grok-serve"]),
         .executable(name: "grok-dumb-pull", targets: ["grok-dumb-pull"]),
         .executable(name: "grok-bundle", targets: ["grok-bundle"]),
+        .executable(name: "grok-pi-piper", targets: ["grok-pi-piper"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
@@ -80,6 +81,7 @@ let package = Package(
         tool("grok-push"),
         tool("grok-dumb-pull"),
         tool("grok-bundle"),
+        tool("grok-pi-piper"),
         // Everything server-side of grok-serve; GrokKit stays free of HTTP.
         .target(
             name: "GrokServe",
@@ -102,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle",
+                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle", "grok-pi-piper",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
