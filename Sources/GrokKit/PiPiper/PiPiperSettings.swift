@@ -46,6 +46,9 @@ package struct PiPiperSettings: Sendable, Equatable {
         return try PiPiperSettings(document: document, path: path, repo: repo)
     }
 
+}
+
+extension PiPiperSettings {
     /// The settings from a parsed document; `path` is only used in errors.
     /// With `pipe = None` nothing else is read, so a bad value elsewhere
     /// in that section does not matter (as in grokmirror).
