@@ -6,14 +6,15 @@
 # ./demo/copy (a [push.copy] destination), and grok-push then finds nothing
 # left to push. grok-dumb-pull updates a clone that has its own remote.
 # grok-bundle writes clone.bundle files of the mirror into ./demo/bundles.
-# Last, grok-serve shows the mirror's status for a moment.
+# grok-serve shows the mirror's status for a moment. Last, grok-pi-piper
+# pipes the new messages of a small public-inbox epoch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --no-reference
 n=${1:-50}
 # Every tool the demo runs is built here, so a machine that never built the
 # project gets them all.
-for tool in grok-manifest grok-pull grok-fsck grok-push grok-dumb-pull grok-bundle grok-serve; do swift build -c release --product "$tool"; done
+for tool in grok-manifest grok-pull grok-fsck grok-push grok-dumb-pull grok-bundle grok-serve grok-pi-piper; do swift build -c release --product "$tool"; done
 bin=$(swift build -c release --show-bin-path)
 rm -rf demo && mkdir -p demo/origin
 scripts/make-origin.sh demo/origin "$n"
@@ -96,3 +97,21 @@ echo "GET /healthz: $(curl -s -w ' (%{http_code})' "http://127.0.0.1:$port/healt
 echo "GET /status.json: $(curl -s "http://127.0.0.1:$port/status.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["repos"]), "repositories,", d["counts"])')"
 kill -TERM "$serve"
 wait "$serve"
+
+echo "== grok-pi-piper: new messages of a public-inbox epoch piped to a command"
+epoch=$PWD/demo/lore/demo-list/git/0.git
+git init -q --bare "$epoch"
+# add_messages FROM TO: one commit per message, the message in the blob m.
+add_messages() {
+  for i in $(seq "$1" "$2"); do
+    printf 'commit refs/heads/master\ncommitter Demo <demo@example.org> %s +0000\ndata <<EOT\nmessage %s\nEOT\n' "$((1700000000 + i))" "$i"
+    if [ "$i" = "$1" ] && git --git-dir="$epoch" rev-parse -q --verify refs/heads/master >/dev/null; then echo 'from refs/heads/master^0'; fi
+    printf 'M 644 inline m\ndata <<EOT\nFrom: demo@example.org\nSubject: message %s\n\nHello %s\nEOT\n' "$i" "$i"
+  done | git --git-dir="$epoch" fast-import --quiet
+}
+printf '[DEFAULT]\npipe = /usr/bin/tee -a %s/demo/piped.mbox\n' "$PWD" > demo/pi-piper.conf
+add_messages 1 3
+"$bin/grok-pi-piper" -c demo/pi-piper.conf -v "$epoch"
+add_messages 4 6
+"$bin/grok-pi-piper" -c demo/pi-piper.conf -v "$epoch"
+echo "== demo/piped.mbox: $(grep -c '^Subject:' demo/piped.mbox) messages piped (those after the first run)"

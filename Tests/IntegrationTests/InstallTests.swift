@@ -7,7 +7,7 @@ import GrokKit
 /// pages document every option the tools accept, and the systemd units
 /// pass `systemd-analyze verify` as installed.
 @Suite struct InstallTests {
-    static let tools = ["grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle"]
+    static let tools = ["grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle", "grok-pi-piper"]
     var binaries: String { PathUtilities.dirname(Tools.ours("grok-pull")) }
 
     @Test func stagedInstallUnderDestdir() throws {
