@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "grok-dumb-pull", targets: ["grok-dumb-pull"]),
         .executable(name: "grok-bundle", targets: ["grok-bundle"]),
         .executable(name: "grok-pi-piper", targets: ["grok-pi-piper"]),
+        .executable(name: "grok-pi-indexer", targets: ["grok-pi-indexer"]),
         .library(name: "GrokKit", targets: ["GrokKit"]),
     ],
     dependencies: [
@@ -82,6 +83,7 @@ let package = Package(
         tool("grok-dumb-pull"),
         tool("grok-bundle"),
         tool("grok-pi-piper"),
+        tool("grok-pi-indexer"),
         // Everything server-side of grok-serve; GrokKit stays free of HTTP.
         .target(
             name: "GrokServe",
@@ -104,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle", "grok-pi-piper",
+                "GrokKit", "TestSupport", "grok-manifest", "grok-pull", "grok-fsck", "grok-push", "grok-serve", "grok-dumb-pull", "grok-bundle", "grok-pi-piper", "grok-pi-indexer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
