@@ -12,8 +12,9 @@ package struct PublicInboxRunner: Sendable {
     }
 
     /// Runs `invocation` to completion; throws when the tool is missing,
-    /// exits non-zero, is killed or times out (its last stderr line, where
-    /// public-inbox says what went wrong, is part of the message).
+    /// exits non-zero, is killed or times out (its first stderr line, where
+    /// public-inbox and git say what went wrong, is part of the message;
+    /// the rest is usually usage text).
     package func run(_ invocation: PublicInboxInvocation) async throws(PiIndexerFailure) {
         let subject = invocation.inboxdir.map { " for \($0)" } ?? ""
         guard let executable = CommandRunner.lookUp(invocation.tool) else {
@@ -27,7 +28,7 @@ package struct PublicInboxRunner: Sendable {
             throw PiIndexerFailure("\(invocation.tool) failed\(subject): \(error.description)")
         }
         guard result.succeeded else {
-            let detail = result.errorOutput.split(separator: "\n").last.map { ": " + $0.trimmingWhitespace() } ?? ""
+            let detail = result.errorOutput.split(separator: "\n").first.map { ": " + $0.trimmingWhitespace() } ?? ""
             throw PiIndexerFailure("\(invocation.tool) exited \(result.exitCode)\(subject)\(detail)")
         }
     }
