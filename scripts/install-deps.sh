@@ -7,7 +7,7 @@
 # SMTP listener grok-fsck's report tests mail to).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(git zlib1g-dev libcurl4-openssl-dev libsqlite3-dev nginx fcgiwrap pkg-config procps make systemd openssh-server openssh-client subversion git-svn)
+packages=(git zlib1g-dev libcurl4-openssl-dev libsqlite3-dev nginx fcgiwrap pkg-config procps make systemd openssh-server openssh-client subversion git-svn public-inbox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
