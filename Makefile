@@ -1,6 +1,6 @@
 # Build and install grokmirror-swift the way distributions expect:
 #   make && make install PREFIX=/usr/local DESTDIR=/tmp/stage
-# installs grok-manifest, grok-pull, grok-fsck, grok-push, grok-serve, grok-dumb-pull, grok-bundle and grok-pi-piper, their man pages,
+# installs grok-manifest, grok-pull, grok-fsck, grok-push, grok-serve, grok-dumb-pull, grok-bundle, grok-pi-piper and grok-pi-indexer, their man pages,
 # bash/zsh/fish completions, the example config, the systemd units (with
 # the sysusers.d entry for their user) and the logrotate config.
 
@@ -18,7 +18,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 SWIFT      ?= swift
 SWIFTFLAGS ?= -c release
-TOOLS      := grok-manifest grok-pull grok-fsck grok-push grok-serve grok-dumb-pull grok-bundle grok-pi-piper
+TOOLS      := grok-manifest grok-pull grok-fsck grok-push grok-serve grok-dumb-pull grok-bundle grok-pi-piper grok-pi-indexer
 # A directory of already built tools; empty means build them here.
 BINARIES   ?=
 BUILT       = $(or $(BINARIES),$(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path))
