@@ -4,16 +4,11 @@ import PackageDescription
 // Linux only: the sources call Glibc directly (posix_spawn, lockf, inotify-
 // free polling, /proc), so no Apple platform is declared.
 
-/// A command-line tool: a thin ArgumentParser front over GrokKit. Release
-/// builds link the Swift runtime and Foundation statically, with lld (which,
-/// unlike gold, does not repeat glibc's link-time warnings from the static
-/// Foundation): an installed tool needs no Swift toolchain beside it, and a
-/// resident grok-serve maps about 20 MiB less of shared libraries.
+/// A command-line tool: a thin ArgumentParser front over GrokKit.
 func tool(_ name: String, also: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")] + also,
-        linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(configuration: .release))]
+        dependencies: ["GrokKit", "GrokCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")] + also
     )
 }
 

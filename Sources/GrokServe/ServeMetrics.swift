@@ -3,7 +3,7 @@ import GrokKit
 import Prometheus
 
 /// `/metrics`: Prometheus text through swift-prometheus. Every value is read
-/// from the status view at scrape time; labels stay bounded (state, result,
+/// from a `MetricsSummary` of the store at scrape time; labels stay bounded (state, result,
 /// push destination, tool, HTTP status class) — never one per repository.
 package final class ServeMetrics: Sendable {
     package let registry = PrometheusCollectorRegistry()
@@ -20,21 +20,20 @@ package final class ServeMetrics: Sendable {
             .increment()
     }
 
-    package func exposition(_ view: StatusView) -> [UInt8] {
+    package func exposition(_ summary: MetricsSummary) -> [UInt8] {
         for name in RepositoryState.names {
-            make("repositories", [("state", name)], help: "Repositories served, by state")
-                .set(Double(view.counts[name] ?? 0))
+            make("repositories", [("state", name)], help: "Repositories served, by state").set(Double(summary.counts[name] ?? 0))
         }
-        gauge("grokmirror_manifest_last_check_timestamp_seconds", view.snapshot.lastManifestCheck, "When the origin's manifest was last checked")
-        gauge("grokmirror_manifest_last_success_timestamp_seconds", view.snapshot.lastSuccessfulManifestCheck,
+        let checks = summary.checks
+        gauge("grokmirror_manifest_last_check_timestamp_seconds", checks.lastManifestCheck, "When the origin's manifest was last checked")
+        gauge("grokmirror_manifest_last_success_timestamp_seconds", checks.lastSuccessfulManifestCheck,
               "When the origin's manifest was last checked successfully")
         make("manifest_check_ok", help: "1 when the last manifest check succeeded")
-            .set(view.snapshot.lastManifestCheck == nil || view.snapshot.manifestCheckError != nil ? 0.0 : 1.0)
-        fetchResults(view)
-        pushResults(view)
-        for (tool, at) in view.snapshot.heartbeats where ["pull", "push"].contains(tool) {
-            make("heartbeat_timestamp_seconds", [("tool", tool)], help: "A tool's last sign of life")
-                .set(at)
+            .set(checks.lastManifestCheck == nil || checks.manifestCheckError != nil ? 0.0 : 1.0)
+        fetchResults(summary)
+        pushResults(summary)
+        for (tool, at) in checks.heartbeats where ["pull", "push"].contains(tool) {
+            make("heartbeat_timestamp_seconds", [("tool", tool)], help: "A tool's last sign of life").set(at)
         }
         return registry.emitToBuffer()
     }
@@ -49,40 +48,21 @@ package final class ServeMetrics: Sendable {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "grokmirror", metricName: name, unitName: "", helpText: help), labels: labels)
     }
 
-    private func fetchResults(_ view: StatusView) {
-        var (successes, failures, failuresInARow, fetchSeconds) = (0, 0, 0, 0.0)
-        for row in view.repositories {
-            if row.status.consecutiveFailures > 0 { failures += 1 } else if row.status.lastSuccess != nil { successes += 1 }
-            failuresInARow += row.status.consecutiveFailures
-            fetchSeconds += row.status.fetchSeconds ?? 0
+    private func fetchResults(_ summary: MetricsSummary) {
+        for (result, count) in [("success", summary.fetchSuccesses), ("failure", summary.fetchFailures)] {
+            make("fetch_last_result", [("result", result)], help: "Repositories whose last fetch succeeded or failed").set(Double(count))
         }
-        for (result, count) in [("success", successes), ("failure", failures)] {
-            make("fetch_last_result", [("result", result)],
-                               help: "Repositories whose last fetch succeeded or failed").set(Double(count))
-        }
-        make("fetch_consecutive_failures", help: "Consecutive fetch failures, summed over repositories")
-            .set(Double(failuresInARow))
-        make("fetch_seconds", help: "The last fetch's duration, summed over repositories").set(fetchSeconds)
+        make("fetch_consecutive_failures", help: "Consecutive fetch failures, summed over repositories").set(Double(summary.failuresInARow))
+        make("fetch_seconds", help: "The last fetch's duration, summed over repositories").set(summary.fetchSeconds)
     }
 
-    private func pushResults(_ view: StatusView) {
-        var counts: [String: (success: Int, failure: Int, behind: Int)] = [:]
-        for destination in view.destinations { counts[destination] = (0, 0, 0) }
-        for row in view.repositories {
-            for push in row.pushes {
-                var count = counts[push.destination] ?? (0, 0, 0)
-                if push.consecutiveFailures > 0 { count.failure += 1 } else if push.lastSuccess != nil { count.success += 1 }
-                if StatusView.isBehind(push, row.status) { count.behind += 1 }
-                counts[push.destination] = count
-            }
-        }
-        for (destination, count) in counts {
+    private func pushResults(_ summary: MetricsSummary) {
+        for (destination, count) in summary.pushes {
             for (result, value) in [("success", count.success), ("failure", count.failure)] {
                 make("push_last_result", [("destination", destination), ("result", result)],
-                                   help: "Repositories whose last push to the destination succeeded or failed").set(Double(value))
+                     help: "Repositories whose last push to the destination succeeded or failed").set(Double(value))
             }
-            make("push_behind", [("destination", destination)],
-                               help: "Repositories the destination is behind on").set(Double(count.behind))
+            make("push_behind", [("destination", destination)], help: "Repositories the destination is behind on").set(Double(count.behind))
         }
     }
 }

@@ -10,7 +10,7 @@ package enum StatusRoutes: ServeRoutes {
         let pages: [(String, @Sendable (Request) -> Response)] = [
             ("/healthz", { _ in healthz(source.manifestChecks(), settings: settings) }),
             ("/metrics", { _ in
-                Reply.body(environment.metrics.exposition(source.view()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
+                Reply.body(environment.metrics.exposition(source.summary()), type: "text/plain; version=0.0.4; charset=utf-8", status: .ok)
             }),
             ("/status.json", { _ in
                 let view = source.view()

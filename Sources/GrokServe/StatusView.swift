@@ -34,25 +34,25 @@ package struct StatusView: Sendable {
 
     package init() {}
 
-    /// `fsck` gives gitdirs' grok-fsck `lastcheck` (called once, when a
-    /// page first needs it). The store lists
-    /// repositories by gitdir and pushes by gitdir then destination (both
-    /// in byte order, as `Gitdir` compares), so pushes are matched to their
-    /// repository in one walk, and only the few repositories not ok need
-    /// sorting: the ok ones keep the store's order.
+    /// The view of `snapshot` (tests build views from one).
     package init(snapshot: StatusSnapshot, fsck: @escaping @Sendable () -> [String: String], settings: ServeSettings, now: Double) {
+        self.init(checks: snapshot, fsck: fsck, settings: settings, now: now) { body in snapshot.forEachRepository(body) }
+    }
+
+    /// The view of the repositories `feed` hands over (in gitdir order, each
+    /// with its pushes: `StatusStore.forEachRepository`), with `checks`'
+    /// manifest checks and heartbeats. `fsck` gives gitdirs' grok-fsck
+    /// `lastcheck` (called once, when a page first needs it). Only the few
+    /// repositories not ok are sorted: the ok ones keep the store's order.
+    package init(checks: StatusSnapshot, fsck: @escaping @Sendable () -> [String: String], settings: ServeSettings, now: Double,
+                 repositories feed: ((RepositoryStatus, [PushStatus]) -> Void) throws -> Void) rethrows {
         storeFound = true
         readFsck = fsck
         takenAt = now
         var buckets: [[ServedRepository]] = Array(repeating: [], count: RepositoryState.names.count)
         var destinationSet = Set<String>()
-        var nextPush = snapshot.pushes.startIndex
-        for status in snapshot.repositories {
-            while nextPush < snapshot.pushes.endIndex, snapshot.pushes[nextPush].gitdir < status.gitdir { nextPush += 1 }
-            let first = nextPush
-            while nextPush < snapshot.pushes.endIndex, snapshot.pushes[nextPush].gitdir == status.gitdir { nextPush += 1 }
-            guard settings.serves(status.gitdir.path) else { continue }
-            let pushes = Array(snapshot.pushes[first..<nextPush])
+        try feed { status, pushes in
+            guard settings.serves(status.gitdir.path) else { return }
             for push in pushes { destinationSet.insert(push.destination) }
             let state = RepositoryState(status, now: now)
             buckets[state.severity].append(ServedRepository(status: status, state: state, pushes: pushes))
@@ -64,9 +64,9 @@ package struct StatusView: Sendable {
         repositories.reserveCapacity(buckets.reduce(0) { $0 + $1.count })
         for bucket in buckets.reversed() { repositories += bucket }
         destinations = destinationSet.sorted()
-        self.snapshot = snapshot
-        self.snapshot.repositories = []
-        self.snapshot.pushes = []
+        snapshot = checks
+        snapshot.repositories = []
+        snapshot.pushes = []
     }
 
     /// grok-fsck's statusfile as gitdir → `lastcheck` (its keys are full

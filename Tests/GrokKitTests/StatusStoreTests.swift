@@ -14,6 +14,26 @@ import TestSupport
         try #require(StatusStore.openForWriting(path: path, historyLimit: history, logger: Logger(label: "test")))
     }
 
+    /// The one-pass read grok-serve builds from: each repository with its
+    /// own pushes, in byte order, whatever order they were written in;
+    /// a push of a gitdir with no repository row is left out.
+    @Test func eachRepositoryComesWithItsOwnPushes() throws {
+        let store = try writer()
+        for gitdir in ["/z.git", "/a.git", "/a.git.old", "/\u{e9}.git", "/b.git"] { store.started(Gitdir(gitdir), at: 1) }
+        store.pushed("/b.git", destination: "y", error: nil, at: 2)
+        store.pushed("/a.git.old", destination: "x", error: "down", at: 2)
+        store.pushed("/a.git", destination: "y", error: nil, at: 2)
+        store.pushed("/a.git", destination: "x", error: nil, at: 2)
+        store.pushed("/orphan.git", destination: "x", error: nil, at: 2)
+        store.pushed("/zz.git", destination: "x", error: nil, at: 2)
+        var seen: [String] = []
+        try StatusStore.openForReading(path: path).forEachRepository { status, pushes in
+            #expect(pushes.allSatisfy { $0.gitdir == status.gitdir })
+            seen.append(status.gitdir.path + ":" + pushes.map(\.destination).joined(separator: ","))
+        }
+        #expect(seen == ["/a.git:x,y", "/a.git.old:x", "/b.git:y", "/z.git:", "/\u{e9}.git:"])
+    }
+
     @Test func whatIsRecordedIsWhatIsRead() throws {
         let store = try writer()
         store.behind(["/a.git", "/b.git"], at: 100)

@@ -84,4 +84,35 @@ import Testing
         let status = try FsckStatus.decode(Array(text.utf8))
         #expect(StatusView.fsckLastChecks(status, toplevel: "/srv/m") == ["/pub/a.git": "2026-11-01"], "a sibling directory is not inside")
     }
+
+    /// /metrics sums the store in one pass without the view; both count
+    /// the same repositories the same way.
+    @Test func theMetricsSummaryCountsAsTheViewDoes() {
+        var settings = ServeSettings()
+        settings.privateRepos = [Glob("*/secret/*")]
+        var snapshot = StatusSnapshot()
+        snapshot.repositories = [Self.status("/a.git"), Self.status("/b.git", failures: 2, failingSince: Self.now - 10),
+                                 Self.status("/c.git", failures: 9, failingSince: Self.now - 200_000),
+                                 Self.status("/d.git", behindSince: Self.now - 5), Self.status("/secret/e.git")]
+        func push(_ gitdir: String, _ destination: String, ok: Bool, at: Double) -> PushStatus {
+            var push = PushStatus(gitdir: Gitdir(gitdir), destination: destination)
+            push.lastSuccess = ok ? at : nil
+            push.consecutiveFailures = ok ? 0 : 1
+            return push
+        }
+        snapshot.pushes = [push("/a.git", "x", ok: true, at: Self.now), push("/a.git", "y", ok: false, at: Self.now),
+                           push("/d.git", "x", ok: true, at: Self.now - 500), push("/orphan.git", "x", ok: true, at: Self.now),
+                           push("/secret/e.git", "z", ok: true, at: Self.now)]
+        let view = StatusView(snapshot: snapshot, fsck: { [:] }, settings: settings, now: Self.now)
+        var summary = MetricsSummary(checks: snapshot, now: Self.now)
+        snapshot.forEachRepository { status, pushes in
+            if settings.serves(status.gitdir.path) { summary.add(status, pushes: pushes, now: Self.now) }
+        }
+        #expect(summary.counts == view.counts)
+        #expect(summary.counts == ["ok": 1, "behind": 1, "failing": 1, "broken": 1])
+        #expect((summary.fetchSuccesses, summary.fetchFailures, summary.failuresInARow) == (2, 2, 11))
+        #expect(summary.pushes["x"] == MetricsSummary.PushCounts(success: 2, failure: 0, behind: 1), "d.git was pushed before its last fetch")
+        #expect(summary.pushes["y"] == MetricsSummary.PushCounts(success: 0, failure: 1, behind: 1))
+        #expect(summary.pushes["z"] == nil, "a private repository's destination is not counted")
+    }
 }

@@ -63,4 +63,17 @@ package struct StatusSnapshot: Sendable, Equatable {
     package var manifestCheckError: String?
 
     package init() {}
+
+    /// Each repository with its pushes, as `StatusStore.forEachRepository`
+    /// hands them over (both arrays are in gitdir order, as `snapshot()`
+    /// reads them).
+    package func forEachRepository(_ body: (RepositoryStatus, [PushStatus]) -> Void) {
+        var next = pushes.startIndex
+        for status in repositories {
+            while next < pushes.endIndex, pushes[next].gitdir < status.gitdir { next += 1 }
+            let first = next
+            while next < pushes.endIndex, pushes[next].gitdir == status.gitdir { next += 1 }
+            body(status, Array(pushes[first..<next]))
+        }
+    }
 }

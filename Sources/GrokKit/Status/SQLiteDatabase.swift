@@ -74,15 +74,30 @@ package final class SQLiteDatabase: @unchecked Sendable {
     /// Runs one statement with `values` bound in order, calling `body` for
     /// each row it returns.
     func forEachRow(_ sql: String, _ values: [Value] = [], _ body: (Row) throws(Error) -> Void) throws(Error) {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure() }
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in values.enumerated() { bind(value, at: Int32(index + 1), in: statement) }
-        while true {
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW: try body(Row(statement: statement))
-            case SQLITE_DONE: return
-            default: throw failure()
+        let statement = try Statement(self, sql, values)
+        while let row = try statement.step() { try body(row) }
+    }
+
+    /// A statement stepped by hand, so that two ordered reads can be merged
+    /// row by row on one connection. Finalized when released.
+    final class Statement {
+        private let database: SQLiteDatabase
+        private var handle: OpaquePointer?
+
+        init(_ database: SQLiteDatabase, _ sql: String, _ values: [Value] = []) throws(Error) {
+            self.database = database
+            guard sqlite3_prepare_v2(database.handle, sql, -1, &handle, nil) == SQLITE_OK else { throw database.failure() }
+            for (index, value) in values.enumerated() { database.bind(value, at: Int32(index + 1), in: handle) }
+        }
+
+        deinit { sqlite3_finalize(handle) }
+
+        /// The next row (valid until the next step), or nil after the last.
+        func step() throws(Error) -> Row? {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: return Row(statement: handle)
+            case SQLITE_DONE: return nil
+            default: throw database.failure()
             }
         }
     }
@@ -100,7 +115,7 @@ package final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
-    private func bind(_ value: Value, at index: Int32, in statement: OpaquePointer?) {
+    fileprivate func bind(_ value: Value, at index: Int32, in statement: OpaquePointer?) {
         switch value {
         case .null: sqlite3_bind_null(statement, index)
         case .integer(let number): sqlite3_bind_int64(statement, index, number)
@@ -109,7 +124,7 @@ package final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
-    private func failure() -> Error { Error(path: path, message: String(cString: sqlite3_errmsg(handle))) }
+    fileprivate func failure() -> Error { Error(path: path, message: String(cString: sqlite3_errmsg(handle))) }
 }
 
 extension SQLiteDatabase.Value {

@@ -33,8 +33,18 @@ package struct ExactKey: Hashable, Comparable, Sendable, CustomStringConvertible
         hasher.combine(string.utf8.count)
     }
 
+    /// Byte order, through memcmp(3) (which compares unsigned bytes) when
+    /// both strings are stored as UTF-8.
     package static func < (lhs: ExactKey, rhs: ExactKey) -> Bool {
-        lhs.string.utf8.lexicographicallyPrecedes(rhs.string.utf8)
+        let (left, right) = (lhs.string.utf8, rhs.string.utf8)
+        let compared = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+        }
+        return (compared ?? nil) ?? left.lexicographicallyPrecedes(right)
     }
 }
 
