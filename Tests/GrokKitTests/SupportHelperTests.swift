@@ -4,6 +4,20 @@ import Testing
 
 /// The shared number, duration and socket-address helpers.
 @Suite struct SupportHelperTests {
+    /// A bare relative name's lock and state files sit beside it, not at
+    /// `/` (grok-dumb-pull m1.git once locked /.m1.git.lock, ignoring the
+    /// lock other tools hold on ./.m1.git.lock).
+    @Test func hiddenSiblingsOfRelativeNamesStayRelative() {
+        #expect(PathUtilities.join("", "x") == "x")
+        #expect(PathUtilities.join("/", "x") == "/x" && PathUtilities.join("a", "x") == "a/x" && PathUtilities.join("a", "/x") == "/x")
+        #expect(FileLock.lockPath(for: "m1.git") == ".m1.git.lock")
+        #expect(FileLock.lockPath(for: "../m1.git") == "../.m1.git.lock")
+        #expect(FileLock.lockPath(for: "/srv/m/a.git") == "/srv/m/.a.git.lock")
+        #expect(FileLock.lockPath(for: "/a.git") == "/.a.git.lock")
+        #expect(StatusStore.path(forLocalManifest: "manifest.js.gz") == ".manifest.js.gz.status.sqlite")
+        #expect(PathUtilities.hiddenSibling(of: "dir/manifest.js.gz", suffix: ".push") == "dir/.manifest.js.gz.push")
+    }
+
     @Test func twoDecimalsRoundsLikePrintf() {
         #expect(NumberFormat.twoDecimals(0) == "0.00")
         #expect(NumberFormat.twoDecimals(3.14159) == "3.14")

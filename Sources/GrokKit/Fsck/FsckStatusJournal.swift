@@ -11,8 +11,7 @@ package struct FsckStatusJournal: Sendable {
     package let path: String
 
     package init(statusFile: String) {
-        path = PathUtilities.join(PathUtilities.dirname(PathUtilities.absolute(statusFile)),
-                                  "." + PathUtilities.basename(statusFile) + ".journal")
+        path = PathUtilities.hiddenSibling(of: PathUtilities.absolute(statusFile), suffix: ".journal")
     }
 
     /// Applies the records of an interrupted run, unless the statusfile was

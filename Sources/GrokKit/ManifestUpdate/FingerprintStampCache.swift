@@ -17,7 +17,7 @@ package struct FingerprintStampCache: Sendable {
 
     /// The cache file that belongs to `manifestPath`.
     package init(manifestPath: String) {
-        path = PathUtilities.join(PathUtilities.dirname(manifestPath), "." + PathUtilities.basename(manifestPath) + ".stamps")
+        path = PathUtilities.hiddenSibling(of: manifestPath, suffix: ".stamps")
     }
 
     /// Reads the file (at most 256 MiB); what cannot be parsed is skipped.

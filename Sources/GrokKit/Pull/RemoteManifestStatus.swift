@@ -13,7 +13,7 @@ package struct RemoteManifestStatus: Sendable, Equatable {
     }
 
     package static func path(forLocalManifest manifest: String) -> String {
-        PathUtilities.join(PathUtilities.dirname(manifest), "." + PathUtilities.basename(manifest) + ".remote")
+        PathUtilities.hiddenSibling(of: manifest, suffix: ".remote")
     }
 
     /// nil when missing or unreadable: the next fetch is then unconditional.

@@ -40,7 +40,7 @@ package final class PushStateStore: Sendable {
     }
 
     package static func path(forLocalManifest manifest: String) -> String {
-        PathUtilities.join(PathUtilities.dirname(manifest), "." + PathUtilities.basename(manifest) + ".push")
+        PathUtilities.hiddenSibling(of: manifest, suffix: ".push")
     }
 
     package init(path: String) {

@@ -18,7 +18,7 @@ package final class StatusStore: Sendable {
     private let warned = Atomic<Bool>(false)
 
     package static func path(forLocalManifest manifest: String) -> String {
-        PathUtilities.join(PathUtilities.dirname(manifest), "." + PathUtilities.basename(manifest) + ".status.sqlite")
+        PathUtilities.hiddenSibling(of: manifest, suffix: ".status.sqlite")
     }
 
     /// Opens or creates the database for writing; nil (logged) when it cannot.

@@ -25,7 +25,7 @@ package final class FileLock: @unchecked Sendable {
 
     /// The lock file grokmirror uses for `target`: `<dir>/.<basename>.lock`.
     package static func lockPath(for target: String) -> String {
-        PathUtilities.join(PathUtilities.dirname(target), "." + PathUtilities.basename(target) + ".lock")
+        PathUtilities.hiddenSibling(of: target, suffix: ".lock")
     }
 
     /// Blocks until the lock on `target` is held.

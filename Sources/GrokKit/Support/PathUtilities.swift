@@ -45,9 +45,18 @@ package enum PathUtilities {
         normalize(isAbsolute(path) ? path : currentDirectory() + "/" + path)
     }
 
+    /// `os.path.join(base, child)`: an empty base (the dirname of a bare
+    /// relative name) leaves `child` relative, never under `/`.
     package static func join(_ base: String, _ child: String) -> String {
-        if isAbsolute(child) { return child }
+        if isAbsolute(child) || base.isEmpty { return child }
         return base.utf8.last == slash ? base + child : base + "/" + child
+    }
+
+    /// `.NAME<suffix>` beside `path` (`/srv/m/.manifest.js.gz.push` for
+    /// `/srv/m/manifest.js.gz`): where grokmirror and we keep a file's lock
+    /// and state files. A bare relative name gets a relative sibling.
+    package static func hiddenSibling(of path: String, suffix: String) -> String {
+        join(dirname(path), "." + basename(path) + suffix)
     }
 
     package static func basename(_ path: String) -> String {
