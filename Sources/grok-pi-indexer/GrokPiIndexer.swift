@@ -100,6 +100,7 @@ struct PiIndexerGlobalOptions: ParsableArguments {
     var options: PiIndexerOptions {
         get throws {
             guard let piConfig else { throw ValidationError("Missing expected argument '--pi-config <pi-config>'") }
+            guard !piConfig.isEmpty else { throw ValidationError("--pi-config must name a file") }
             guard let toplevel else { throw ValidationError("Missing expected argument '--toplevel <toplevel>'") }
             return configured(PiIndexerOptions(piConfig: piConfig, toplevel: toplevel))
         }

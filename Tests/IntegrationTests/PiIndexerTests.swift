@@ -189,12 +189,37 @@ final class PublicInboxHTTPD {
             git init -q --bare '\(dir.file("top/lists/b/git/0.git"))'
             echo garbage > '\(dir.file("top/lists/a/msgmap.sqlite3"))'
             ln -s '\(dir.file("outside"))' '\(dir.file("top/escape"))'
+            git config --file '\(dir.file("pi.config"))' publicinbox.a.inboxdir '\(dir.file("top/lists/a"))'
             """)
+    }
+
+    /// public-inbox-init leaves msgmap.sqlite3 behind when it fails; such an
+    /// inbox (no entry in PI_CONFIG) is initialized again, not only indexed
+    /// forever while public-inbox never serves it (grokmirror's judgement).
+    @Test func anInboxWhoseInitFailedIsInitializedAgain() throws {
+        let dir = TemporaryDirectory()
+        try brokenMirror(dir)
+        try shell("git config --file '\(dir.file("pi.config"))' --unset publicinbox.a.inboxdir")
+        for tool in ["public-inbox-init", "public-inbox-index"] {
+            dir.write("bin/" + tool, "#!/bin/sh\necho \(tool) \"$@\" >> '\(dir.file("calls"))'\n")
+            try shell("chmod +x '\(dir.file("bin/" + tool))'")
+        }
+        let path = dir.file("bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let update = try runProcess(indexer, ["-c", dir.file("pi.config"), "-t", dir.file("top"), "update", dir.file("top/lists/a/git/0.git")],
+                                    environment: ["PATH": path])
+        #expect(update.status == 0 && !FileSystem.exists(dir.file("calls")), "not initialized: nothing to index yet. \(update.stderr)")
+        let initialize = try shell("""
+            echo '\(dir.file("top/lists/a/git/0.git"))' | PATH='\(path)' '\(indexer)' -c '\(dir.file("pi.config"))' -t '\(dir.file("top"))' \
+              init --origin-hostname '' 2>&1 && cat '\(dir.file("calls"))'
+            """)
+        #expect(initialize.contains("public-inbox-init -V2"), "\(initialize)")
+        #expect(initialize.contains("public-inbox-index"), "\(initialize)")
     }
 
     @Test func pathsOutsideTheToplevelAreRefusedOneLineEach() throws {
         let dir = TemporaryDirectory()
         try brokenMirror(dir)
+        let config = try String(contentsOfFile: dir.file("pi.config"), encoding: .utf8)
         let output = try shell("""
             printf '%s\\n' '\(dir.file("outside/git/0.git"))' '\(dir.file("top/escape/git/0.git"))' '\(dir.file("top/plain.git"))' \
               | '\(indexer)' -c '\(dir.file("pi.config"))' -t '\(dir.file("top"))' init --origin-hostname '' 2>&1 && echo rc=0 || echo rc=$?
@@ -205,7 +230,7 @@ final class PublicInboxHTTPD {
             "Refusing \(dir.file("top/escape/git/0.git")): outside toplevel \(dir.file("top"))",
             "rc=1",
         ])
-        #expect(!FileSystem.exists(dir.file("pi.config")))
+        #expect(try String(contentsOfFile: dir.file("pi.config"), encoding: .utf8) == config, "PI_CONFIG untouched")
         #expect(!FileSystem.exists(dir.file("outside/msgmap.sqlite3")))
     }
 

@@ -31,7 +31,8 @@ package struct PiIndexerRun: Sendable {
         var failures = selection.refused.map { "Refusing \($0): outside toplevel \(toplevel)" }
         for path in selection.ignored { logger.debug("Not a public-inbox epoch: \(path)") }
         if initOptions.forceReinit { selection.inboxes.forEach(dropIndexes) }
-        let initialized = Set(selection.inboxes.filter { FileSystem.exists($0.msgmap) }.map(\.piInboxdir))
+        let configured = await configuredInboxdirs()
+        let initialized = Set(selection.inboxes.filter { FileSystem.exists($0.msgmap) && configured.contains($0.piInboxdir) }.map(\.piInboxdir))
         let plan = PiIndexerPlan.make(selection.inboxes, initialized: initialized, mode: mode)
         for inbox in plan.notInitialized { logger.info("Inboxdir not initialized: \(inbox.piInboxdir)") }
         for failure in failures { logger.critical("\(failure)") }
@@ -41,6 +42,21 @@ package struct PiIndexerRun: Sendable {
         }
         failures += await carryOut(plan, initOptions: initOptions)
         return failures.isEmpty ? 0 : 1
+    }
+
+    /// The inboxdirs PI_CONFIG names (`publicinbox.*.inboxdir`), as real
+    /// paths. An inbox counts as initialized only with a msgmap *and* an
+    /// entry: public-inbox-init leaves msgmap.sqlite3 behind when it fails,
+    /// and grokmirror, judging by the msgmap alone, then only indexes an
+    /// inbox public-inbox never serves.
+    private func configuredInboxdirs() async -> Set<String> {
+        guard FileSystem.exists(options.piConfig) else { return [] }
+        let result = try? await GitRunner().run(gitDir: nil, ["config", "--file", options.piConfig, "--get-regexp", #"^publicinbox\..*\.inboxdir$"#],
+                                                timeout: .seconds(60))
+        guard let result, result.succeeded else { return [] }
+        return Set(result.output.split(separator: "\n").compactMap { line in
+            line.firstIndex(of: " ").map { PathUtilities.realpath(String(line[line.index(after: $0)...])) }
+        })
     }
 
     /// Initializes, then indexes; the failures, already logged.
