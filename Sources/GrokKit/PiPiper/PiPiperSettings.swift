@@ -25,9 +25,10 @@ package struct PiPiperSettings: Sendable, Equatable {
     /// `shallow = yes`: prune every piped message from the repository.
     package var shallow = false
 
-    /// The section for `repo`, the path exactly as given on the command
-    /// line (trailing slashes aside): the last of `sections`, in file
-    /// order, whose name, used as a glob, makes `*/<name>/git/*.git` match.
+    /// The section for `repo` (trailing slashes aside): the last of
+    /// `sections`, in file order, whose name, used as a glob, makes
+    /// `*/<name>/git/*.git` match. Callers pass an absolute path, so that
+    /// `lkml/git/0.git` given from the lore directory finds `[lkml]`.
     package static func section(for repo: String, among sections: [String]) -> String {
         var path = repo
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
@@ -53,7 +54,7 @@ extension PiPiperSettings {
     /// With `pipe = None` nothing else is read, so a bad value elsewhere
     /// in that section does not matter (as in grokmirror).
     package init(document: IniDocument, path: String, repo: String) throws(ConfigError) {
-        let section = Self.section(for: repo, among: document.sectionNames)
+        let section = Self.section(for: PathUtilities.absolute(repo), among: document.sectionNames)
         func value(_ key: String) throws(ConfigError) -> String? {
             guard let raw = document.rawValue(section: section, key: key) else { return nil }
             return try ExtendedInterpolation.expand(raw, section: section, key: key, in: document, path: path)
