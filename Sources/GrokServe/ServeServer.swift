@@ -21,7 +21,7 @@ package enum ServeServer {
         let responder = ServeRouter.make(environment).buildResponder()
         let notifier = SystemdNotifier()
         let bound = Atomic<Int>(0)
-        var services: [any Service] = [CacheRelease(source: source)]
+        var services: [any Service] = [StatusUpkeep(source: source)]
         for address in settings.listen {
             if case .unix(let path) = address { removeStaleSocket(path) }
             let application = Application(
@@ -57,16 +57,22 @@ package enum ServeServer {
     }
 }
 
-/// Hands the status cache's memory back after a quiet spell (see
-/// `StatusSource.releaseIfIdle`); wakes every 10 s, nothing more.
-struct CacheRelease: Service {
+/// Keeps /metrics' sums current and hands the status cache's memory back
+/// after a quiet spell: at startup builds the pages' view (a restart's
+/// first visitors do not wait for it; it is dropped if nobody comes), then
+/// every 10 s sums again if the store changed
+/// (`StatusSource.refreshSummary`) and releases what an idle grok-serve
+/// need not hold (`StatusSource.releaseIfIdle`).
+struct StatusUpkeep: Service {
     let source: StatusSource
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            _ = source.view()
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(10))
+                source.refreshSummary()
                 source.releaseIfIdle()
+                try? await Task.sleep(for: .seconds(10))
             }
         }
     }

@@ -10,9 +10,11 @@ import Synchronization
 /// minute old (states depend on the time), the request still gets the view
 /// it finds while one new view is built in the background; only a request
 /// with no view at all waits for one. The statusfile is read again at most
-/// once a minute, when it changed. After `idleRelease` seconds without a
-/// request everything cached is dropped and the memory handed back, so an
-/// idle grok-serve stays small and builds nothing.
+/// once a minute, when it changed. /metrics reads sums of its own
+/// (`summary`), kept current in the background. After `idleRelease`
+/// seconds without a request the view and statusfile are dropped, the
+/// store closed and the memory handed back, so an idle grok-serve stays
+/// small and builds nothing.
 package final class StatusSource: Sendable {
     private struct Cache {
         var view: StatusView?
@@ -24,6 +26,7 @@ package final class StatusSource: Sendable {
         var rebuilding = false
         var summary: MetricsSummary?
         var summaryIdentity: [FileIdentity?] = []
+        var summarizing = false
     }
 
     private let settings: ServeSettings
@@ -73,18 +76,20 @@ package final class StatusSource: Sendable {
         }
     }
 
-    /// Drops the cached view, statusfile and sums, and closes the store
-    /// (its page cache goes with it), when no request came for
-    /// `idleRelease` seconds; then returns freed memory to the system.
+    /// When no request came for `idleRelease` seconds: drops the cached
+    /// view and statusfile (not /metrics' few sums), closes the store (its
+    /// page cache goes with it), and returns freed memory to the system.
     package func releaseIfIdle(now: Double = StatusStore.now()) {
-        let released = cache.withLock { cache in
-            guard cache.view != nil || cache.summary != nil, now - cache.lastRequest > Self.idleRelease else { return false }
-            cache = Cache()
-            return true
+        let dropped = cache.withLock { cache -> Bool? in
+            guard now - cache.lastRequest > Self.idleRelease, !cache.rebuilding, !cache.summarizing else { return nil }
+            let held = cache.view != nil || !cache.fsck.isEmpty
+            (cache.view, cache.storeIdentity) = (nil, [])
+            (cache.fsck, cache.fsckIdentity, cache.fsckReadAt) = ([:], nil, -.infinity)
+            return held
         }
-        guard released else { return }
+        guard let dropped else { return }
         store.withLock { $0 = nil }
-        _ = malloc_trim(0)
+        if dropped { _ = malloc_trim(0) }
     }
 
     /// The store's manifest checks and heartbeats, read now (empty without
@@ -107,19 +112,46 @@ package final class StatusSource: Sendable {
         return view ?? empty()
     }
 
-    /// /metrics' sums: made again when the store changed or a minute
-    /// passed (states depend on the time), in one pass over the store that
-    /// keeps no repository (about a quarter of what building the pages'
-    /// view costs).
+    /// /metrics' sums. They are a few numbers, kept for good, and made
+    /// again off the request path: a request that finds the store changed
+    /// or the sums a minute old gets them as they are while new ones are
+    /// summed in the background, and `refreshSummary()` (every 10 s) sums
+    /// again after any write. Only a request before anything was summed
+    /// waits (grok-serve sums once at startup).
     package func summary(now: Double = StatusStore.now()) -> MetricsSummary {
         let identity = storeIdentity()
-        let cached = cache.withLock { cache in
+        let (cached, refresh) = cache.withLock { cache -> (MetricsSummary?, Bool) in
             cache.lastRequest = now
-            return cache.summary.flatMap { summary in
-                cache.summaryIdentity == identity && now >= summary.takenAt && now - summary.takenAt < Self.maximumAge ? summary : nil
-            }
+            guard let summary = cache.summary else { return (nil, false) }
+            let age = now - summary.takenAt
+            guard age < 0 || age >= Self.maximumAge || cache.summaryIdentity != identity, !cache.summarizing else { return (summary, false) }
+            cache.summarizing = true
+            return (summary, true)
         }
-        if let cached { return cached }
+        if let cached {
+            if refresh { Task.detached(priority: .utility) { self.summarize(identity: identity) } }
+            return cached
+        }
+        return summarize(identity: identity)
+    }
+
+    /// Sums again when the store changed since the last sums (grok-pull or
+    /// grok-push wrote), or when nothing was summed yet; two stat(2) calls
+    /// otherwise, so an idle mirror costs nothing.
+    package func refreshSummary() {
+        let identity = storeIdentity()
+        let due = cache.withLock { cache in
+            guard !cache.summarizing, cache.summary == nil || cache.summaryIdentity != identity else { return false }
+            cache.summarizing = true
+            return true
+        }
+        if due { summarize(identity: identity) }
+    }
+
+    /// One pass over the store that keeps no repository.
+    @discardableResult
+    private func summarize(identity: [FileIdentity?]) -> MetricsSummary {
+        let now = StatusStore.now()
         var summary = MetricsSummary(checks: StatusSnapshot(), now: now)
         if let store = openStore(), let checks = try? store.manifestChecks() {
             summary.checks = checks
@@ -127,7 +159,7 @@ package final class StatusSource: Sendable {
                 if settings.serves(status.gitdir.path) { summary.add(status, pushes: pushes, now: now) }
             }
         }
-        cache.withLock { cache in (cache.summary, cache.summaryIdentity) = (summary, identity) }
+        cache.withLock { cache in (cache.summary, cache.summaryIdentity, cache.summarizing) = (summary, identity, false) }
         return summary
     }
 

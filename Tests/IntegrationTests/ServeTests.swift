@@ -254,6 +254,12 @@ final class ServeFixture {
         #expect(repos["/pub/ok1.git"]?["state"] as? String == "failing")
         #expect(repos["/pub/new.git"]?["state"] as? String == "ok")
         #expect(try f.get("/").body.contains("id=\"count-failing\">2</b>"))
+        var metrics = ""
+        for _ in 0..<60 where !metrics.contains("grokmirror_repositories{state=\"failing\"} 2.0") {
+            metrics = try f.get("/metrics").body
+            usleep(250_000)
+        }
+        #expect(metrics.contains("grokmirror_repositories{state=\"failing\"} 2.0"), "the sums follow the store: \(metrics)")
     }
 
     @Test func aBadConfigIsRefusedAtStartup() throws {
@@ -293,7 +299,13 @@ final class ServeFixture {
         let history = try serve.json("/status" + gitdir + ".json")["history"] as? [[String: Any]]
         #expect(history?.contains { $0["kind"] as? String == "cloned" } == true, "\(String(describing: history))")
         #expect(try serve.get("/status" + gitdir).body.contains("cloned"))
-        let metrics = try serve.get("/metrics").body
+        // /metrics answers from sums made in the background: a write shows
+        // within a request or two, or 10 s.
+        var metrics = ""
+        for _ in 0..<60 where !metrics.contains("grokmirror_repositories{state=\"ok\"} \(expected.count).0") {
+            metrics = try serve.get("/metrics").body
+            usleep(250_000)
+        }
         #expect(metrics.contains("grokmirror_repositories{state=\"ok\"} \(expected.count).0"), "\(metrics)")
         #expect(metrics.contains("grokmirror_heartbeat_timestamp_seconds{tool=\"pull\"}"))
         serve.stop()

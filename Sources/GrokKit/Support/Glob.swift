@@ -30,6 +30,8 @@ package struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// earliest place for each fixed-length run between stars is what
     /// Python's atomic `(?>.*?fixed)` groups do, so the answers agree.
     package func matches(_ text: String) -> Bool {
+        // `*` alone, every include's default, matches anything.
+        if tokens.count == 1, case .star = tokens[0] { return true }
         let scalars = text.unicodeScalars
         var tokenIndex = 0
         var textIndex = scalars.startIndex
