@@ -12,7 +12,8 @@
 #   b. idle: CPU time used over 10 s with no request (target < 0.1 %), and
 #      RSS (target < 40 MB), from /proc: right after the requests (the view
 #      still cached), and once grok-serve has been idle for 40 s (the cache
-#      released after 30 s).
+#      released after 30 s); then the first request after 45 s idle of
+#      /metrics, / and /status.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-30000}; samples=${2:-10}
@@ -44,7 +45,7 @@ import sys, statistics; t=[float(x)*1000 for x in sys.stdin]; print(f'{statistic
 
 {
 echo "# bench/serve.sh $n $samples, $(nproc) CPUs, $(date +%F); release build; $n repositories in the store (2 push destinations each, 5 events each), fsck statusfile of $n records"
-echo "# first request of a new grok-serve (no view yet: it reads the store and the statusfile and builds the view), ms:"
+echo "# first request of a new grok-serve, as soon as it listens (it builds the pages' view and /metrics' sums at startup; a request that comes first waits for them), ms:"
 for path in / /status.json /metrics /healthz; do
     start_server
     printf '%-16s %7.1f\n' "$path" "$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$path" | python3 -c 'import sys; print(float(sys.stdin.read()) * 1000)')"
@@ -73,6 +74,14 @@ idle() {
 idle "0-10 s after the last request (view cached)"
 sleep 30
 idle "40-50 s after the last request (cache released)"
+# first_after_idle PATH: the time of one request after 45 s without any
+# (the view and statusfile dropped; /metrics' sums are kept).
+first_after_idle() {
+    sleep 45
+    printf '%-16s %7.1f\n' "$1" "$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$1" | python3 -c 'import sys; print(float(sys.stdin.read()) * 1000)')"
+}
+echo "# first request after 45 s idle, ms:"
+for path in /metrics / /status.json; do first_after_idle "$path"; done
 echo "peak RSS (VmHWM) over the run: $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$pid/status")"
 stop_server
 echo "RSS of a new grok-serve before any request: $(start_server; ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1 / 1024}'; stop_server)"

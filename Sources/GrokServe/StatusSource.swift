@@ -27,6 +27,7 @@ package final class StatusSource: Sendable {
         var summary: MetricsSummary?
         var summaryIdentity: [FileIdentity?] = []
         var summarizing = false
+        var lastScrape = -Double.infinity
     }
 
     private let settings: ServeSettings
@@ -38,6 +39,8 @@ package final class StatusSource: Sendable {
     package static let maximumAge: Double = 60
     package static let fsckInterval: Double = 60
     package static let idleRelease: Double = 30
+    /// How long after a /metrics request the sums are kept current.
+    package static let scrapeWindow: Double = 300
 
     package init(settings: ServeSettings, minimumAge: Double = 1) {
         self.settings = settings
@@ -121,7 +124,7 @@ package final class StatusSource: Sendable {
     package func summary(now: Double = StatusStore.now()) -> MetricsSummary {
         let identity = storeIdentity()
         let (cached, refresh) = cache.withLock { cache -> (MetricsSummary?, Bool) in
-            cache.lastRequest = now
+            (cache.lastRequest, cache.lastScrape) = (now, now)
             guard let summary = cache.summary else { return (nil, false) }
             let age = now - summary.takenAt
             guard age < 0 || age >= Self.maximumAge || cache.summaryIdentity != identity, !cache.summarizing else { return (summary, false) }
@@ -135,13 +138,17 @@ package final class StatusSource: Sendable {
         return summarize(identity: identity)
     }
 
-    /// Sums again when the store changed since the last sums (grok-pull or
-    /// grok-push wrote), or when nothing was summed yet; two stat(2) calls
-    /// otherwise, so an idle mirror costs nothing.
-    package func refreshSummary() {
+    /// Sums again when nothing was summed yet, or when the store changed
+    /// since the last sums (grok-pull or grok-push wrote) and /metrics was
+    /// asked for in the last `scrapeWindow` seconds; two stat(2) calls
+    /// otherwise, so an idle grok-serve, or a busy mirror nobody scrapes,
+    /// costs nothing.
+    package func refreshSummary(now: Double = StatusStore.now()) {
         let identity = storeIdentity()
         let due = cache.withLock { cache in
-            guard !cache.summarizing, cache.summary == nil || cache.summaryIdentity != identity else { return false }
+            guard !cache.summarizing else { return false }
+            let scraped = now - cache.lastScrape < Self.scrapeWindow
+            guard cache.summary == nil || (scraped && cache.summaryIdentity != identity) else { return false }
             cache.summarizing = true
             return true
         }
