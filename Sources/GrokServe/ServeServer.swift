@@ -68,6 +68,9 @@ struct StatusUpkeep: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            // The sums first: a scrape soon after a restart gets them
+            // while the larger view is still being built.
+            source.refreshSummary()
             _ = source.view()
             while !Task.isCancelled {
                 source.refreshSummary()
