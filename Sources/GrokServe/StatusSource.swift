@@ -191,7 +191,7 @@ package final class StatusSource: Sendable {
         let current = FileIdentity(path: path)
         var checks = known
         if current != identity {
-            checks = FileSystem.read(path).flatMap { try? FsckStatus.decode($0) }
+            checks = FileSystem.read(path).flatMap { try? FsckStatus.lastChecks($0) }
                 .map { StatusView.fsckLastChecks($0, toplevel: settings.toplevel) } ?? [:]
         }
         cache.withLock { cache in

@@ -71,12 +71,12 @@ package struct StatusView: Sendable {
 
     /// grok-fsck's statusfile as gitdir → `lastcheck` (its keys are full
     /// paths under toplevel).
-    package static func fsckLastChecks(_ status: FsckStatus, toplevel: String) -> [String: String] {
+    package static func fsckLastChecks(_ records: [(path: String, lastCheck: String?)], toplevel: String) -> [String: String] {
         var checks: [String: String] = [:]
-        checks.reserveCapacity(status.count)
+        checks.reserveCapacity(records.count)
         let prefix = toplevel.hasSuffix("/") ? String(toplevel.dropLast()) : toplevel
-        for path in status.paths where path.hasPrefix(prefix + "/") {
-            if let check = status[path]?.lastCheck { checks[String(path.dropFirst(prefix.count))] = check }
+        for (path, lastCheck) in records where path.hasPrefix(prefix + "/") {
+            checks[String(path.dropFirst(prefix.count))] = lastCheck  // a later duplicate without one wins, as in Python
         }
         return checks
     }

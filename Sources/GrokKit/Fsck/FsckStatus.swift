@@ -95,6 +95,17 @@ package struct FsckStatus: Sendable, Equatable {
         return status
     }
 
+    /// Each record's path and `lastcheck`, without decoding the records:
+    /// all grok-serve's pages show of them (30,000 records in about a tenth
+    /// of `decode`'s time).
+    package static func lastChecks(_ bytes: [UInt8]) throws(DecodeError) -> [(path: String, lastCheck: String?)] {
+        do {
+            return try JSONParser.stringField("lastcheck", ofMembers: bytes).map { ($0.key, $0.value) }
+        } catch {
+            throw DecodeError(reason: "\(error)")
+        }
+    }
+
     /// json.dumps(status, indent=2), byte for byte.
     package mutating func encode() -> [UInt8] {
         guard !records.isEmpty else { return Array("{}".utf8) }

