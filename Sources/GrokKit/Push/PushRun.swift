@@ -55,23 +55,14 @@ package struct PushRun: Sendable {
 
     /// Pushes at most `threads` repositories at a time; the failures.
     private func pushAll(_ gitdirs: [Gitdir]) async -> [(String, String)] {
-        await withTaskGroup(of: (Gitdir, [String]).self) { group in
-            var failures: [(String, String)] = []
-            var pending = gitdirs[...]
-            var running = 0
-            repeat {
-                while !Task.isCancelled, running < settings.threads, let gitdir = pending.popFirst() {
-                    running += 1
-                    group.addTask { (gitdir, await self.pushOne(gitdir)) }
-                }
-                guard let (gitdir, messages) = await group.next() else { break }
-                running -= 1
-                failures += messages.map { (gitdir.path, $0) }
-                let done = gitdirs.count - pending.count - running
-                ProgressLine.shared.update("push: \(done)/\(gitdirs.count) repositories, \(running) pushing, \(failures.count) failed")
-            } while true
-            return failures
+        var failures: [(String, String)] = []
+        var done = 0
+        await BoundedConcurrency.forEach(gitdirs, limit: settings.threads, { await self.pushOne($0) }) { gitdir, messages in
+            done += 1
+            failures += messages.map { (gitdir.path, $0) }
+            ProgressLine.shared.update("push: \(done)/\(gitdirs.count) repositories, \(failures.count) failed")
         }
+        return failures
     }
 
     /// One repository under its lock; its failure messages.
