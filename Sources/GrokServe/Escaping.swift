@@ -22,23 +22,36 @@ package enum Escape {
 
     /// A JSON string literal, quotes included. `<`, `>` and `&` are
     /// escaped too, so the JSON is safe even if a browser sniffs it as HTML.
+    /// Runs of bytes that need no escape are copied whole (most gitdirs
+    /// and errors are one run): /status.json writes 30,000 of each.
     package static func json(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-            case UInt8(ascii: "\n"): out += [0x5C, UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): out += [0x5C, UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                out += Array("\\u00".utf8)
-                out.append(hexDigit(byte >> 4))
-                out.append(hexDigit(byte & 0xF))
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for position in bytes.indices where needsJSONEscape(bytes[position]) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                jsonEscape(bytes[position], into: &out)
+                runStart = position + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsJSONEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "&")
+    }
+
+    private static func jsonEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [0x5C, byte]
+        case UInt8(ascii: "\n"): out += [0x5C, UInt8(ascii: "n")]
+        case UInt8(ascii: "\r"): out += [0x5C, UInt8(ascii: "r")]
+        case UInt8(ascii: "\t"): out += [0x5C, UInt8(ascii: "t")]
+        default: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)]
+        }
     }
 
     /// A path for a URL: each byte outside the unreserved set and `/`

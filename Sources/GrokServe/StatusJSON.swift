@@ -5,7 +5,7 @@ import GrokKit
 package enum StatusJSON {
     package static func all(_ view: StatusView, now: Double) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256 + view.repositories.count * 320)
+        out.reserveCapacity(estimatedSize(view))
         out.append(contentsOf: "{\"generated\":".utf8)
         number(now, into: &out)
         out.append(contentsOf: ",\"manifest\":".utf8)
@@ -14,7 +14,8 @@ package enum StatusJSON {
         for (position, name) in RepositoryState.names.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             Escape.json(name, into: &out)
-            out.append(contentsOf: ":\(view.counts[name] ?? 0)".utf8)
+            out.append(UInt8(ascii: ":"))
+            count(view.counts[name] ?? 0, into: &out)
         }
         out.append(contentsOf: "},\"repos\":{".utf8)
         for (position, row) in view.repositories.enumerated() {
@@ -26,6 +27,16 @@ package enum StatusJSON {
         }
         out.append(contentsOf: "}}\n".utf8)
         return out
+    }
+
+    /// A little over the document's size, so that 16 MB of bytes are not
+    /// copied again and again as the array grows: the fixed text of a
+    /// repository's object, and of each push's, plus their strings.
+    static func estimatedSize(_ view: StatusView) -> Int {
+        view.repositories.reduce(256) { size, row in
+            let pushes = row.pushes.reduce(0) { $0 + 150 + $1.destination.utf8.count + ($1.lastError?.utf8.count ?? 0) }
+            return size + 360 + row.gitdir.utf8.count + (row.status.lastError?.utf8.count ?? 0) + pushes
+        }
     }
 
     package static func one(_ row: ServedRepository, fsckLastCheck: String?, history: [StatusEvent]) -> [UInt8] {
@@ -50,45 +61,66 @@ package enum StatusJSON {
     }
 
     static func manifest(_ snapshot: StatusSnapshot, into out: inout [UInt8]) {
-        out.append(contentsOf: "{\"last_check\":".utf8)
-        number(snapshot.lastManifestCheck, into: &out)
-        out.append(contentsOf: ",\"last_success\":".utf8)
-        number(snapshot.lastSuccessfulManifestCheck, into: &out)
-        out.append(contentsOf: ",\"error\":".utf8)
-        string(snapshot.manifestCheckError, into: &out)
+        field("{\"last_check\":", snapshot.lastManifestCheck, into: &out)
+        field(",\"last_success\":", snapshot.lastSuccessfulManifestCheck, into: &out)
+        field(",\"error\":", snapshot.manifestCheckError, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    /// The repository's object, without its closing brace.
+    /// The repository's object, without its closing brace. Keys are
+    /// static bytes, not interpolated strings: 30,000 repositories have
+    /// over half a million of them.
     static func repository(_ row: ServedRepository, fsckLastCheck: String?, into out: inout [UInt8]) {
         let status = row.status
-        out.append(contentsOf: "{\"state\":".utf8)
+        raw("{\"state\":", into: &out)
         Escape.json(row.state.name, into: &out)
-        let times: [(String, Double?)] = [("last_attempt", status.lastAttempt), ("last_success", status.lastSuccess),
-                                          ("last_failure", status.lastFailure), ("failing_since", status.failingSince),
-                                          ("behind_since", status.behindSince), ("fetch_seconds", status.fetchSeconds)]
-        for (key, value) in times {
-            out.append(contentsOf: ",\"\(key)\":".utf8)
-            number(value, into: &out)
-        }
-        out.append(contentsOf: ",\"consecutive_failures\":\(status.consecutiveFailures),\"last_error\":".utf8)
-        string(status.lastError, into: &out)
-        out.append(contentsOf: ",\"fsck_last_check\":".utf8)
-        string(fsckLastCheck, into: &out)
-        out.append(contentsOf: ",\"pushes\":{".utf8)
+        field(",\"last_attempt\":", status.lastAttempt, into: &out)
+        field(",\"last_success\":", status.lastSuccess, into: &out)
+        field(",\"last_failure\":", status.lastFailure, into: &out)
+        field(",\"failing_since\":", status.failingSince, into: &out)
+        field(",\"behind_since\":", status.behindSince, into: &out)
+        field(",\"fetch_seconds\":", status.fetchSeconds, into: &out)
+        field(",\"consecutive_failures\":", count: status.consecutiveFailures, into: &out)
+        field(",\"last_error\":", status.lastError, into: &out)
+        field(",\"fsck_last_check\":", fsckLastCheck, into: &out)
+        raw(",\"pushes\":{", into: &out)
         for (position, push) in row.pushes.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             Escape.json(push.destination, into: &out)
-            out.append(contentsOf: ":{\"behind\":\(StatusView.isBehind(push, status)),\"consecutive_failures\":\(push.consecutiveFailures)".utf8)
-            out.append(contentsOf: ",\"last_attempt\":".utf8)
-            number(push.lastAttempt, into: &out)
-            out.append(contentsOf: ",\"last_success\":".utf8)
-            number(push.lastSuccess, into: &out)
-            out.append(contentsOf: ",\"last_error\":".utf8)
-            string(push.lastError, into: &out)
+            raw(StatusView.isBehind(push, status) ? ":{\"behind\":true" : ":{\"behind\":false", into: &out)
+            field(",\"consecutive_failures\":", count: push.consecutiveFailures, into: &out)
+            field(",\"last_attempt\":", push.lastAttempt, into: &out)
+            field(",\"last_success\":", push.lastSuccess, into: &out)
+            field(",\"last_error\":", push.lastError, into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// `key` (static bytes, with its comma and colon), then the value.
+    static func field(_ key: StaticString, _ value: Double?, into out: inout [UInt8]) {
+        raw(key, into: &out)
+        number(value, into: &out)
+    }
+
+    static func field(_ key: StaticString, _ value: String?, into out: inout [UInt8]) {
+        raw(key, into: &out)
+        string(value, into: &out)
+    }
+
+    static func field(_ key: StaticString, count value: Int, into out: inout [UInt8]) {
+        raw(key, into: &out)
+        count(value, into: &out)
+    }
+
+    static func raw(_ text: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A count in decimal (negative ones too, though the store has none).
+    static func count(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        integer(UInt64(value.magnitude), into: &out)
     }
 
     /// Times and durations to the millisecond, without Double's costly
@@ -100,7 +132,7 @@ package enum StatusJSON {
             out.append(UInt8(ascii: "-"))
             millis = -millis
         }
-        integer(millis / 1000, into: &out)
+        integer(UInt64(millis / 1000), into: &out)
         let fraction = Int(millis % 1000)
         guard fraction != 0 else { return }
         out.append(UInt8(ascii: "."))
@@ -109,16 +141,19 @@ package enum StatusJSON {
         if fraction % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
     }
 
-    /// A non-negative integer in decimal.
-    static func integer(_ value: Int64, into out: inout [UInt8]) {
-        var divisor: Int64 = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
+    /// An integer in decimal: digits written backwards into a
+    /// small buffer (division by a constant 10 is a multiplication).
+    static func integer(_ value: UInt64, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     static func string(_ value: String?, into out: inout [UInt8]) {

@@ -36,6 +36,7 @@ package final class StatusSource: Sendable {
     private let cache = Mutex(Cache())
     /// Serializes builds.
     private let building = Mutex(())
+    private let readingFsck = Mutex(())
     package static let maximumAge: Double = 60
     package static let fsckInterval: Double = 60
     package static let idleRelease: Double = 30
@@ -110,7 +111,10 @@ package final class StatusSource: Sendable {
     private func load(now: Double) -> StatusView {
         let empty = { var view = StatusView(); view.takenAt = now; return view }
         guard let store = openStore(), let checks = try? store.manifestChecks() else { return empty() }
-        let view = try? StatusView(checks: checks, fsck: { self.fsckLastChecks(now: StatusStore.now()) }, settings: settings, now: now,
+        // Every page shows grok-fsck's lastcheck of its rows: the statusfile
+        // (when due) is read on another core while the store is.
+        Task.detached(priority: .userInitiated) { _ = self.fsckLastChecks() }
+        let view = try? StatusView(checks: checks, fsck: { self.fsckLastChecks() }, settings: settings, now: now,
                                    repositories: store.forEachRepository)
         return view ?? empty()
     }
@@ -184,20 +188,26 @@ package final class StatusSource: Sendable {
         }
     }
 
-    private func fsckLastChecks(now: Double) -> [String: String] {
+    /// The statusfile's lastchecks, read again when due; one reader at a
+    /// time, so a page that needs them while `load` reads them waits for
+    /// that read instead of making its own.
+    private func fsckLastChecks() -> [String: String] {
         guard let path = settings.fsckStatusFile else { return [:] }
-        let (known, identity, readAt) = cache.withLock { ($0.fsck, $0.fsckIdentity, $0.fsckReadAt) }
-        guard now - readAt >= Self.fsckInterval || now < readAt else { return known }
-        let current = FileIdentity(path: path)
-        var checks = known
-        if current != identity {
-            checks = FileSystem.read(path).flatMap { try? FsckStatus.lastChecks($0) }
-                .map { StatusView.fsckLastChecks($0, toplevel: settings.toplevel) } ?? [:]
+        return readingFsck.withLock { _ in
+            let now = StatusStore.now()
+            let (known, identity, readAt) = cache.withLock { ($0.fsck, $0.fsckIdentity, $0.fsckReadAt) }
+            guard now - readAt >= Self.fsckInterval || now < readAt else { return known }
+            let current = FileIdentity(path: path)
+            var checks = known
+            if current != identity {
+                checks = FileSystem.read(path).flatMap { try? FsckStatus.lastChecks($0) }
+                    .map { StatusView.fsckLastChecks($0, toplevel: settings.toplevel) } ?? [:]
+            }
+            cache.withLock { cache in
+                (cache.fsck, cache.fsckIdentity, cache.fsckReadAt) = (checks, current, now)
+            }
+            return checks
         }
-        cache.withLock { cache in
-            (cache.fsck, cache.fsckIdentity, cache.fsckReadAt) = (checks, current, now)
-        }
-        return checks
     }
 }
 

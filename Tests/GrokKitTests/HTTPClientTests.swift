@@ -3,6 +3,22 @@ import TestSupport
 @testable import GrokKit
 
 @Suite struct HTTPClientTests {
+    /// libcurl is loaded on the first transfer: one that is missing is a
+    /// one-line reason naming it, not a crash at startup.
+    @Test func aMissingLibcurlIsAReasonNamingIt() {
+        guard case .failure(let unavailable) = CurlLibrary.load("libcurl-missing.so.9") else {
+            Issue.record("a missing library must not load")
+            return
+        }
+        #expect(unavailable.description.hasPrefix("cannot load libcurl: ") && unavailable.description.contains("libcurl-missing.so.9"))
+        #expect(!unavailable.description.contains("\n"))
+    }
+
+    /// The real one loads, with every function the transfers call.
+    @Test func theInstalledLibcurlLoads() throws {
+        _ = try CurlLibrary.load(CurlLibrary.soname).get()
+    }
+
     @Test func stalledServerTimesOut() async throws {
         let server = try RawHTTPServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc".utf8), closeAfterwards: false)
         var client = HTTPClient()

@@ -1,4 +1,5 @@
 import Testing
+import GrokKit
 @testable import GrokServe
 
 @Suite struct EscapingTests {
@@ -11,6 +12,17 @@ import Testing
         var out: [UInt8] = []
         Escape.json("a\"b\\c\n\u{1}<x>&é", into: &out)
         #expect(String(decoding: out, as: UTF8.self) == #""a\"b\\c\n\u0001\u003Cx\u003E\u0026é""#)
+    }
+
+    /// Runs without an escape are copied whole: an escape first, last,
+    /// alone or twice in a row, and none at all.
+    @Test(arguments: [("", #""""#), ("<", #""\u003C""#), ("ab", #""ab""#), ("\"x", #""\"x""#), ("x\t", #""x\t""#),
+                      ("\r\n", #""\r\n""#), ("é/ü\u{7f}", "\"é/ü\u{7f}\"")])
+    func jsonCopiesRunsAroundEscapes(text: String, json: String) throws {
+        var out: [UInt8] = []
+        Escape.json(text, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == json)
+        #expect(try JSONParser.parse(out).stringValue == text)
     }
 
     @Test func urlPathKeepsSlashesAndEncodesTheRest() {
@@ -40,10 +52,44 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == text)
     }
 
+    @Test(arguments: [(0, "0"), (9, "9"), (10, "10"), (-7, "-7"), (1_234_567_890_123, "1234567890123"), (Int.max, "9223372036854775807"),
+                      (Int.min, "-9223372036854775808")])
+    func countsInDecimal(value: Int, text: String) {
+        var out: [UInt8] = []
+        StatusJSON.count(value, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == text)
+    }
+
     @Test func notANumberIsNull() {
         var out: [UInt8] = []
         StatusJSON.number(.nan, into: &out)
         StatusJSON.number(nil, into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "nullnull")
+    }
+}
+
+@Suite struct StatusJSONDocumentTests {
+    /// The whole document parses, says what the store says, and fits in
+    /// the bytes reserved for it (so it never grows by copying).
+    @Test func theDocumentParsesAndFitsItsReservation() throws {
+        let now = RepositoryStateTests.now
+        var snapshot = StatusSnapshot()
+        snapshot.repositories = [RepositoryStateTests.status("/pub/a.git"),
+                                 RepositoryStateTests.status("/pub/\"b\"<x>.git", failures: 3, failingSince: now - 60, error: "fatal:\n\"boom\"\t&")]
+        var push = PushStatus(gitdir: Gitdir("/pub/a.git"), destination: "github")
+        (push.lastSuccess, push.consecutiveFailures, push.lastError) = (now - 200, 2, "denied\u{1}")
+        snapshot.pushes = [push]
+        let view = StatusView(snapshot: snapshot, fsck: { ["/pub/a.git": "2026-11-20"] }, settings: ServeSettings(), now: now)
+        let document = StatusJSON.all(view, now: now)
+        #expect(StatusJSON.estimatedSize(view) >= document.count)
+        let repos = try #require(try JSONParser.parse(document).objectValue?["repos"]?.objectValue)
+        let failing = try #require(repos["/pub/\"b\"<x>.git"]?.objectValue)
+        #expect(failing["state"]?.stringValue == "failing" && failing["consecutive_failures"]?.intValue == 3)
+        #expect(failing["last_error"]?.stringValue == "fatal:\n\"boom\"\t&" && failing["fsck_last_check"]?.isNull == true)
+        let ok = try #require(repos["/pub/a.git"]?.objectValue)
+        #expect(ok["fsck_last_check"]?.stringValue == "2026-11-20" && ok["fetch_seconds"]?.isNull == true)
+        let github = try #require(ok["pushes"]?.objectValue?["github"]?.objectValue)
+        #expect(github["behind"] == .bool(true) && github["consecutive_failures"]?.intValue == 2 && github["last_error"]?.stringValue == "denied\u{1}")
+        #expect(github["last_success"] == .number("1799999800"))
     }
 }

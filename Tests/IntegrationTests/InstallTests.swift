@@ -13,6 +13,17 @@ import GrokKit
     static let notInDemo: Set<String> = ["grok-pi-indexer"]
     var binaries: String { PathUtilities.dirname(Tools.ours("grok-pull")) }
 
+    /// libcurl is loaded by the first HTTP or SMTP transfer, not linked:
+    /// no tool loads it, and its 28 libraries, at startup (ld.so's trace
+    /// lists what a start loads, without running the tool).
+    @Test func noToolLoadsLibcurlAtStartup() throws {
+        for tool in Self.tools {
+            let loaded = try runProcess(Tools.ours(tool), [], environment: ["LD_TRACE_LOADED_OBJECTS": "1"])
+            #expect(loaded.stdout.contains("libc.so.6"), "\(tool): \(loaded.stdout) \(loaded.stderr)")
+            #expect(!loaded.stdout.contains("libcurl"), "\(tool) loads libcurl at startup")
+        }
+    }
+
     @Test func stagedInstallUnderDestdir() throws {
         let dir = TemporaryDirectory()
         let stage = dir.file("stage")

@@ -37,6 +37,9 @@ final class ServeFixture {
 
     deinit { stop() }
 
+    /// The running grok-serve's process id.
+    var pid: pid_t? { child?.pid }
+
     func store() throws -> StatusStore {
         try #require(StatusStore.openForWriting(path: storePath, logger: Logger(label: "serve-test")))
     }
@@ -90,6 +93,20 @@ final class ServeFixture {
         store.pushed(Gitdir("/pub/ok2.git"), destination: "backup", error: "push refused", at: now - 20)
         store.pushed(Gitdir("/priv/secret.git"), destination: "backup", error: nil, at: now - 20)
         store.manifestChecked(error: nil, at: now - 5)
+    }
+
+    /// grok-serve makes no HTTP or SMTP transfer, so libcurl and the 28
+    /// libraries it depends on are never loaded (about 5 MiB of an idle
+    /// grok-serve's memory), even after every endpoint was asked for.
+    @Test func libcurlIsNeverLoaded() throws {
+        let f = try ServeFixture()
+        Self.populate(try f.store(), now: StatusStore.now())
+        try f.start()
+        for path in ["/", "/status.json", "/metrics", "/healthz", "/status/pub/ok1.git"] { _ = try f.get(path) }
+        // Foundation reads one page of a /proc file; cat reads it all.
+        let maps = try runProcess("/bin/cat", ["/proc/\(try #require(f.pid))/maps"]).stdout
+        #expect(maps.contains("libsqlite3"), "the maps are grok-serve's")
+        #expect(!maps.contains("libcurl"))
     }
 
     /// HEAD on every status endpoint: GET's status and length, no body.

@@ -34,12 +34,12 @@ final class CurlTransfer: Sendable {
         }
     }
 
-    /// Makes `handle` ask this transfer, while it runs, whether to go on.
+    /// Makes `easy` ask this transfer, while it runs, whether to go on.
     /// The handle must not outlive the `run` that passed this transfer.
-    func install(on handle: UnsafeMutableRawPointer) {
-        grok_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-        grok_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(self).toOpaque())
-        grok_curl_setopt_xferinfo_function(handle) { user, _, _, _, _ in
+    func install(on easy: CurlEasy) {
+        easy.set(CURLOPT_NOPROGRESS, 0)
+        easy.set(CURLOPT_XFERINFODATA, pointer: Unmanaged.passUnretained(self).toOpaque())
+        easy.setProgressFunction { user, _, _, _, _ in
             Unmanaged<CurlTransfer>.fromOpaque(user!).takeUnretainedValue().isCancelled ? 1 : 0
         }
     }

@@ -53,8 +53,6 @@ package struct HTTPClient: Sendable {
 
     package init() {}
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
     /// GET `url`; with `ifModifiedSince` (unix time) a 304 response comes
     /// back as such. Throws when every attempt failed, the body exceeded
     /// `sizeLimit`, or the calling task was cancelled (within about a
@@ -78,7 +76,6 @@ package struct HTTPClient: Sendable {
     /// The attempts, with back-off between them; a cancelled task makes no
     /// further attempt and does not wait out the back-off.
     private func perform(_ url: String, ifModifiedSince: Int?, into fd: Int32?) async -> Result<Response, Failure> {
-        _ = Self.globalInit
         let client = self
         var delay = 0.5
         for attempt in 1...max(1, attempts) {
@@ -105,8 +102,8 @@ package struct HTTPClient: Sendable {
         var retryable = false
 
         /// libcurl's result: its words, and whether another attempt may help.
-        init(_ code: CURLcode, detail: String) {
-            reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        init(_ code: CURLcode, detail: String, library: CurlLibrary) {
+            reason = detail.isEmpty ? library.describe(code) : detail
             switch code {
             case CURLE_OPERATION_TIMEDOUT: kind = .timedOut
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .unreachable
@@ -138,33 +135,36 @@ package struct HTTPClient: Sendable {
     }
 
     private func once(_ url: String, ifModifiedSince: Int?, into fd: Int32?, transfer: CurlTransfer) -> Result<Response, AttemptFailure> {
-        guard let handle = curl_easy_init() else { return .failure(AttemptFailure(kind: .local, reason: "cannot initialise libcurl")) }
-        defer { curl_easy_cleanup(handle) }
+        let easy: CurlEasy
+        switch CurlEasy.make() {
+        case .success(let made): easy = made
+        case .failure(let unavailable): return .failure(AttemptFailure(kind: .local, reason: unavailable.description))
+        }
         let sink = Sink(limit: sizeLimit, fd: fd)
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
-            grok_curl_setopt_string(handle, CURLOPT_URL, url)
-            grok_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
-            grok_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-            grok_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            grok_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-            grok_curl_setopt_long(handle, CURLOPT_MAXREDIRS, maximumRedirects)
-            grok_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeout)
-            grok_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-            grok_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stallTimeout)
-            grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-            grok_curl_setopt_long(handle, CURLOPT_FILETIME, 1)
-            grok_curl_setopt_long(handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
-            grok_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+            easy.set(CURLOPT_URL, url)
+            easy.set(CURLOPT_USERAGENT, userAgent)
+            easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+            easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            easy.set(CURLOPT_FOLLOWLOCATION, 1)
+            easy.set(CURLOPT_MAXREDIRS, maximumRedirects)
+            easy.set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+            easy.set(CURLOPT_LOW_SPEED_LIMIT, 1)
+            easy.set(CURLOPT_LOW_SPEED_TIME, stallTimeout)
+            easy.set(CURLOPT_NOSIGNAL, 1)
+            easy.set(CURLOPT_FILETIME, 1)
+            easy.set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            easy.set(CURLOPT_ACCEPT_ENCODING, "")
             if let ifModifiedSince {
-                grok_curl_setopt_long(handle, CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
-                grok_curl_setopt_long(handle, CURLOPT_TIMEVALUE, ifModifiedSince)
+                easy.set(CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
+                easy.set(CURLOPT_TIMEVALUE, ifModifiedSince)
             }
-            grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
-            grok_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
-            transfer.install(on: handle)
-            grok_curl_setopt_write_function(handle) { data, size, count, user in
+            easy.set(CURLOPT_ERRORBUFFER, pointer: errorPointer.baseAddress)
+            easy.set(CURLOPT_WRITEDATA, pointer: sinkPointer)
+            transfer.install(on: easy)
+            easy.setWriteFunction { data, size, count, user in
                 let sink = Unmanaged<Sink>.fromOpaque(user!).takeUnretainedValue()
                 let length = size * count
                 if let fd = sink.fd {
@@ -176,18 +176,16 @@ package struct HTTPClient: Sendable {
                 data!.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
                 return length
             }
-            return curl_easy_perform(handle)
+            return easy.perform()
         }
         if sink.writeFailed { return .failure(AttemptFailure(kind: .local, reason: "cannot write the download: \(FileSystem.errorDescription())")) }
         if sink.overflowed { return .failure(AttemptFailure(kind: .tooLarge, reason: "response larger than \(sizeLimit) bytes")) }
         if let interruption = transfer.interruption(code) { return .failure(AttemptFailure(kind: .interrupted, reason: interruption)) }
         guard code == CURLE_OK else {
-            return .failure(AttemptFailure(code, detail: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }))
+            return .failure(AttemptFailure(code, detail: errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, library: easy.library))
         }
-        var status = 0
-        grok_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var fileTime = -1
-        grok_curl_getinfo_long(handle, CURLINFO_FILETIME, &fileTime)
+        let status = easy.info(CURLINFO_RESPONSE_CODE)
+        let fileTime = easy.info(CURLINFO_FILETIME)
         return .success(Response(status: status, body: sink.body, lastModified: fileTime >= 0 ? fileTime : nil))
     }
 }

@@ -41,28 +41,30 @@ package struct SMTPClient: Sendable {
 
     private func sendBlocking(from sender: String, to recipients: [String], message: [UInt8], transfer: CurlTransfer) -> Result<Void, Failure> {
         guard !recipients.isEmpty else { return .failure(Failure(server: server, reason: "no recipients")) }
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-        guard let handle = curl_easy_init() else { return .failure(Failure(server: server, reason: "cannot initialise libcurl")) }
-        defer { curl_easy_cleanup(handle) }
+        let easy: CurlEasy
+        switch CurlEasy.make() {
+        case .success(let made): easy = made
+        case .failure(let unavailable): return .failure(Failure(server: server, reason: unavailable.description))
+        }
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        for recipient in recipients { list = curl_slist_append(list, "<\(recipient)>") }
-        defer { curl_slist_free_all(list) }
+        for recipient in recipients { list = easy.library.slistAppend(list, "<\(recipient)>") }
+        defer { easy.library.slistFreeAll(list) }
         let source = Source(message)
         let sourcePointer = Unmanaged.passUnretained(source).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
-            grok_curl_setopt_string(handle, CURLOPT_URL, url)
-            grok_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-            grok_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
-            grok_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, list)
-            grok_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
-            grok_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 30)
-            grok_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeout)
-            grok_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-            grok_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
-            grok_curl_setopt_pointer(handle, CURLOPT_READDATA, sourcePointer)
-            transfer.install(on: handle)
-            grok_curl_setopt_read_function(handle) { buffer, size, count, user in
+            easy.set(CURLOPT_URL, url)
+            easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+            easy.set(CURLOPT_MAIL_FROM, "<\(sender)>")
+            easy.set(CURLOPT_MAIL_RCPT, pointer: UnsafeMutableRawPointer(list))
+            easy.set(CURLOPT_UPLOAD, 1)
+            easy.set(CURLOPT_CONNECTTIMEOUT, 30)
+            easy.set(CURLOPT_TIMEOUT, timeout)
+            easy.set(CURLOPT_NOSIGNAL, 1)
+            easy.set(CURLOPT_ERRORBUFFER, pointer: errorPointer.baseAddress)
+            easy.set(CURLOPT_READDATA, pointer: sourcePointer)
+            transfer.install(on: easy)
+            easy.setReadFunction { buffer, size, count, user in
                 let source = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
                 let length = min(size * count, source.bytes.count - source.offset)
                 guard length > 0 else { return 0 }
@@ -74,12 +76,12 @@ package struct SMTPClient: Sendable {
                 source.offset += length
                 return length
             }
-            return curl_easy_perform(handle)
+            return easy.perform()
         }
         if let interruption = transfer.interruption(code) { return .failure(Failure(server: server, reason: interruption)) }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            return .failure(Failure(server: server, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            return .failure(Failure(server: server, reason: detail.isEmpty ? easy.library.describe(code) : detail))
         }
         return .success(())
     }
