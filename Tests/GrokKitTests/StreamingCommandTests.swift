@@ -9,11 +9,11 @@ import TestSupport
 
     struct ConsumerGone: Error {}
 
-    /// This process's resident set, in bytes.
-    static func residentBytes() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    /// The bytes `pid` has written so far (`wchar` of /proc/PID/io), nil
+    /// once it is gone.
+    static func bytesWritten(_ pid: pid_t) -> Int? {
+        let io = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? ""
+        return io.split(separator: "\n").first { $0.hasPrefix("wchar:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Whether `pid` is a live process (a zombie left for init counts as gone).
@@ -34,22 +34,31 @@ import TestSupport
         throw ShellError(script: "pid file \(name)", status: -1, stderr: "never written")
     }
 
-    /// 256 MiB through the consumer while the resident set grows by far
-    /// less: a buffering runner would grow by all of it.
+    /// 256 MiB through a consumer that pauses every 64 MiB: however long it
+    /// pauses, the child gets no further ahead of it than the pipe (1 MiB)
+    /// and a chunk, so memory stays constant; a runner that buffered would
+    /// let it write everything at once. Measured on the child's own write
+    /// count, not on this process's resident set, which the tests running
+    /// alongside move.
     @Test func largeOutputStreamsInConstantMemory() async throws {
         let size = 256 << 20
-        let before = Self.residentBytes()
-        var total = 0, largest = 0, peak = before, chunks = 0
-        let exit = try await StreamingCommand.run("/usr/bin/head", ["-c", "\(size)", "/dev/zero"], timeout: .seconds(300)) { chunk in
+        var total = 0, largest = 0, furthestAhead = 0, pauses = 0
+        var child: pid_t?
+        let script = "echo $$ > '\(dir.file("pid"))'; exec head -c \(size) /dev/zero"
+        let exit = try await StreamingCommand.run("/bin/sh", ["-c", script], timeout: .seconds(300)) { chunk in
             total += chunk.count
             largest = max(largest, chunk.count)
-            chunks += 1
-            if chunks % 32 == 0 { peak = max(peak, Self.residentBytes()) }
+            guard total / (64 << 20) > pauses, total < size else { return }
+            pauses += 1
+            if child == nil { child = try await pid(in: "pid") }
+            try await Task.sleep(for: .milliseconds(200))
+            furthestAhead = max(furthestAhead, (Self.bytesWritten(child!) ?? Int.max) - total)
         }
         #expect(exit.succeeded)
         #expect(total == size)
+        #expect(pauses == 3)
         #expect(largest <= StreamingCommand.chunkSize)
-        #expect(peak - before < 96 << 20, "resident set grew by \(peak - before) bytes")
+        #expect(furthestAhead <= (1 << 20) + 2 * StreamingCommand.chunkSize, "the child ran \(furthestAhead) bytes ahead of the consumer")
     }
 
     /// A child that fills stderr is not stuck on it; what it printed is kept
