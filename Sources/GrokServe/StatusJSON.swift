@@ -1,11 +1,41 @@
+import Dispatch
 import GrokKit
+import Synchronization
 
 /// `/status.json` and `/status/<gitdir>.json`, written straight into bytes
 /// (30,000 repositories make a document of several megabytes).
 package enum StatusJSON {
+    /// The whole document. With many repositories the two halves of
+    /// "repos" are written at once on two threads (the first after the
+    /// head, in the array reserved for the whole), then joined.
     package static func all(_ view: StatusView, now: Double) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(estimatedSize(view))
+        let rows = view.repositories[...]
+        let middle = rows.count >= 1000 ? rows.count / 2 : rows.count
+        let parts = Mutex<[[UInt8]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: middle < rows.count ? 2 : 1) { part in
+            var out: [UInt8] = []
+            if part == 0 {
+                out.reserveCapacity(256 + estimatedSize(rows))
+                head(view, now: now, into: &out)
+                members(rows[..<middle], of: view, first: true, into: &out)
+            } else {
+                out.reserveCapacity(estimatedSize(rows[middle...]))
+                members(rows[middle...], of: view, first: false, into: &out)
+            }
+            parts.withLock { swap(&$0[part], &out) }
+        }
+        var (out, rest): ([UInt8], [UInt8]) = ([], [])
+        parts.withLock { parts in
+            swap(&out, &parts[0])
+            swap(&rest, &parts[1])
+        }
+        out += rest
+        out.append(contentsOf: "}}\n".utf8)
+        return out
+    }
+
+    /// Everything before the first repository.
+    static func head(_ view: StatusView, now: Double, into out: inout [UInt8]) {
         out.append(contentsOf: "{\"generated\":".utf8)
         number(now, into: &out)
         out.append(contentsOf: ",\"manifest\":".utf8)
@@ -18,22 +48,26 @@ package enum StatusJSON {
             count(view.counts[name] ?? 0, into: &out)
         }
         out.append(contentsOf: "},\"repos\":{".utf8)
-        for (position, row) in view.repositories.enumerated() {
-            if position > 0 { out.append(UInt8(ascii: ",")) }
+    }
+
+    /// `"gitdir":{...}` of each row, comma-separated (and after a comma
+    /// unless `first`).
+    static func members(_ rows: ArraySlice<ServedRepository>, of view: StatusView, first: Bool, into out: inout [UInt8]) {
+        for (position, row) in rows.enumerated() {
+            if position > 0 || !first { out.append(UInt8(ascii: ",")) }
             Escape.json(row.gitdir, into: &out)
             out.append(UInt8(ascii: ":"))
             repository(row, fsckLastCheck: view.fsckLastCheck(row), into: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "}}\n".utf8)
-        return out
     }
 
-    /// A little over the document's size, so that 16 MB of bytes are not
-    /// copied again and again as the array grows: the fixed text of a
-    /// repository's object, and of each push's, plus their strings.
-    static func estimatedSize(_ view: StatusView) -> Int {
-        view.repositories.reduce(256) { size, row in
+    /// A little over the rows' share of the document, so that 16 MB of
+    /// bytes are not copied again and again as the array grows: the fixed
+    /// text of a repository's object, and of each push's, plus their
+    /// strings.
+    static func estimatedSize(_ rows: ArraySlice<ServedRepository>) -> Int {
+        rows.reduce(0) { size, row in
             let pushes = row.pushes.reduce(0) { $0 + 150 + $1.destination.utf8.count + ($1.lastError?.utf8.count ?? 0) }
             return size + 360 + row.gitdir.utf8.count + (row.status.lastError?.utf8.count ?? 0) + pushes
         }

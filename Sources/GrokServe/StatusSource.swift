@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import GrokKit
 import Synchronization
@@ -112,8 +113,10 @@ package final class StatusSource: Sendable {
         let empty = { var view = StatusView(); view.takenAt = now; return view }
         guard let store = openStore(), let checks = try? store.manifestChecks() else { return empty() }
         // Every page shows grok-fsck's lastcheck of its rows: the statusfile
-        // (when due) is read on another core while the store is.
-        Task.detached(priority: .userInitiated) { _ = self.fsckLastChecks() }
+        // (when due) is read on another core while the store is, on a
+        // dispatch thread (the two threads of Swift's pool on a two-core
+        // machine may both be busy, this build holding one).
+        DispatchQueue.global(qos: .userInitiated).async { _ = self.fsckLastChecks() }
         let view = try? StatusView(checks: checks, fsck: { self.fsckLastChecks() }, settings: settings, now: now,
                                    repositories: store.forEachRepository)
         return view ?? empty()

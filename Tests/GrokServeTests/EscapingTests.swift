@@ -81,7 +81,7 @@ import GrokKit
         snapshot.pushes = [push]
         let view = StatusView(snapshot: snapshot, fsck: { ["/pub/a.git": "2026-11-20"] }, settings: ServeSettings(), now: now)
         let document = StatusJSON.all(view, now: now)
-        #expect(StatusJSON.estimatedSize(view) >= document.count)
+        #expect(256 + StatusJSON.estimatedSize(view.repositories[...]) >= document.count)
         let repos = try #require(try JSONParser.parse(document).objectValue?["repos"]?.objectValue)
         let failing = try #require(repos["/pub/\"b\"<x>.git"]?.objectValue)
         #expect(failing["state"]?.stringValue == "failing" && failing["consecutive_failures"]?.intValue == 3)
@@ -91,5 +91,19 @@ import GrokKit
         let github = try #require(ok["pushes"]?.objectValue?["github"]?.objectValue)
         #expect(github["behind"] == .bool(true) && github["consecutive_failures"]?.intValue == 2 && github["last_error"]?.stringValue == "denied\u{1}")
         #expect(github["last_success"] == .number("1799999800"))
+    }
+
+    /// From 1,000 repositories on, the two halves are written on two
+    /// threads and joined: one object, every repository once, in order.
+    @Test func aLargeDocumentIsWrittenInTwoHalvesAndJoined() throws {
+        var snapshot = StatusSnapshot()
+        snapshot.repositories = (0..<1501).map { RepositoryStateTests.status("/pub/r\($0 + 10_000).git") }
+        let view = StatusView(snapshot: snapshot, fsck: { ["/pub/r10750.git": "2026-11-21"] }, settings: ServeSettings(), now: RepositoryStateTests.now)
+        let document = StatusJSON.all(view, now: RepositoryStateTests.now)
+        #expect(256 + StatusJSON.estimatedSize(view.repositories[...]) >= document.count)
+        let repos = try #require(try JSONParser.parse(document).objectValue?["repos"]?.objectValue)
+        #expect(repos.keys == view.repositories.map(\.gitdir))
+        #expect(repos["/pub/r10750.git"]?.objectValue?["fsck_last_check"]?.stringValue == "2026-11-21")
+        #expect(document.last == UInt8(ascii: "\n"))
     }
 }
