@@ -57,9 +57,10 @@ struct CurlLibrary: @unchecked Sendable {  // C function pointers, set once
         guard let easyInit = symbol("curl_easy_init", as: EasyInit.self), let easyCleanup = symbol("curl_easy_cleanup", as: EasyCleanup.self),
               let easyPerform = symbol("curl_easy_perform", as: EasyPerform.self), let easyStrerror = symbol("curl_easy_strerror", as: EasyStrerror.self),
               let slistAppend = symbol("curl_slist_append", as: SlistAppend.self), let slistFreeAll = symbol("curl_slist_free_all", as: SlistFreeAll.self),
-              let easySetopt = dlsym(library, "curl_easy_setopt"), let easyGetinfo = dlsym(library, "curl_easy_getinfo"),
+              let easySetopt = symbol("curl_easy_setopt", as: UnsafeMutableRawPointer.self),
+              let easyGetinfo = symbol("curl_easy_getinfo", as: UnsafeMutableRawPointer.self),
               let globalInit = symbol("curl_global_init", as: GlobalInit.self)
-        else { return .failure(Unavailable(description: "cannot use \(name): \(missing.isEmpty ? "no curl_easy_setopt or curl_easy_getinfo" : "no " + missing)")) }
+        else { return .failure(Unavailable(description: "cannot use \(name): no \(missing)")) }
         guard globalInit(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else {
             return .failure(Unavailable(description: "cannot initialise libcurl (\(name))"))
         }
